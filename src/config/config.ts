@@ -1,0 +1,116 @@
+/**
+ * Configuration: read from environment variables, validated once at
+ * start-up, with every default in this file. A bad value stops the process
+ * with a message that names the variable and what it expects.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+import { AppError, ErrorCode } from '../errors/app-error.js';
+
+const int = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+const num = (def: number, min: number, max: number) =>
+  z.coerce.number().min(min).max(max).default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting, its environment variable, default and bounds. */
+const schema = z.object({
+  /** HTTP port. Default 8080. */
+  PORT: int(8080, 0, 65535),
+  /**
+   * Interface to listen on. Default: 127.0.0.1 while no API keys exist,
+   * 0.0.0.0 once they do; set it to override.
+   */
+  HOST: z.string().min(1).optional(),
+  /** Folder for the SQLite file, the index and model versions. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Redis for the job queue; without it training runs in-process. */
+  REDIS_URL: z.string().url().optional(),
+  /** BullMQ queue name prefix, to share one Redis between deployments. */
+  QUEUE_PREFIX: z.string().min(1).default('siamese-dedup'),
+  /** Model directory used when no model version is active yet. */
+  MODEL_DIR: z.string().min(1).optional(),
+  /** Pino level: fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  /** Questions loaded on first start when the store is empty; "" for none. */
+  SEED_CORPUS: z.string().optional(),
+  /** HNSW graph degree. Default 16. */
+  HNSW_M: int(16, 4, 128),
+  /** HNSW build-time beam width. Default 200. */
+  HNSW_EF_CONSTRUCTION: int(200, 10, 2000),
+  /** HNSW query-time beam width. Default 100. */
+  HNSW_EF: int(100, 10, 2000),
+  /** Rebuild the index when this share of its entries is deleted. */
+  INDEX_REBUILD_DELETED_SHARE: num(0.2, 0.01, 0.9),
+  /** Largest text accepted, in characters. Default 10,000. */
+  MAX_TEXT_CHARS: int(10_000, 100, 1_000_000),
+  /** Largest JSON body accepted, in bytes. Default 512 KiB. */
+  MAX_BODY_BYTES: int(512 * 1024, 1024, 64 * 1024 * 1024),
+  /** Items accepted by one batch request. Default 1,000. */
+  MAX_BATCH_ITEMS: int(1000, 1, 100_000),
+  /** Largest k for a search. Default 100. */
+  MAX_K: int(100, 1, 10_000),
+  /** Neighbours returned with each ingested item. Default 5. */
+  INGEST_NEIGHBOURS: int(5, 0, 100),
+  /** Requests per minute per API key (or per address without keys). */
+  RATE_LIMIT_PER_MINUTE: int(6000, 1, 10_000_000),
+  /** Origins allowed by CORS, comma-separated; empty means none. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Start a retrain after this many new labels; 0 disables. */
+  RETRAIN_AFTER_LABELS: int(200, 0, 10_000_000),
+  /** Epochs of fine-tuning in one retrain job. Default 3. */
+  RETRAIN_EPOCHS: int(3, 1, 100),
+  /** Share of labelled pairs held out to judge a candidate model. */
+  RETRAIN_HOLDOUT: num(0.2, 0.05, 0.5),
+  /** A candidate is promoted if its held-out accuracy is at least
+   * the active model's minus this tolerance. Default 0. */
+  PROMOTE_TOLERANCE: num(0, 0, 1),
+  /** Seconds a review pair stays reserved for one reviewer. */
+  REVIEW_RESERVATION_SECONDS: int(600, 5, 86_400),
+  /** Share of reviewed pairs also sent to a second reviewer. */
+  REVIEW_OVERLAP: num(0, 0, 1),
+  /** Shared path for offline word vectors cache. */
+  VECTORS_CACHE: z.string().optional(),
+  /** Use the auto-selected tfjs backend, or force one. */
+  TF_BACKEND: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Run a worker in this process when REDIS_URL is unset. */
+  EMBEDDED_WORKER: bool(true),
+});
+
+/** Validated settings. */
+export type Config = z.infer<typeof schema> & {
+  /** DATA_DIR made absolute. */
+  dataDir: string;
+};
+
+/**
+ * Reads and validates settings from `env` (default `process.env`).
+ * Throws an AppError with code `bad_config` naming every bad variable.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+    });
+    throw new AppError(
+      ErrorCode.BadConfig,
+      `invalid configuration:\n  ${lines.join('\n  ')}\n` +
+        'Fix these environment variables (see .env.example).',
+    );
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+}
