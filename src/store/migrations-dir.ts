@@ -1,0 +1,11 @@
+/**
+ * Where the numbered SQL migrations live: `migrations/` at the project
+ * root. Computed from this file's place, so it holds both for
+ * `src/store/` under vitest and `dist/store/` after the build.
+ */
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the project's `migrations/` folder. */
+export const defaultMigrationsDir = fileURLToPath(
+  new URL('../../migrations/', import.meta.url),
+);
