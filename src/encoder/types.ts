@@ -25,6 +25,13 @@ export interface EncoderConfig {
   normalize: boolean;
   /** Hash buckets for words missing from the vectors. */
   oovBuckets: number;
+  /**
+   * Size of the lexical branch: a hashed bag of the sentence's distinct
+   * words, weighted by a learned weight per word-frequency band and
+   * L2-normalised, appended to the output. It lets exact word overlap
+   * (names, numbers, rare terms) count in the energy. 0 turns it off.
+   */
+  lexicalDim: number;
   /** Contrastive-loss margin the model was trained with. */
   margin: number;
 }
