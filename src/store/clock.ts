@@ -9,7 +9,7 @@ export type Clock = () => Date;
 /** The real wall clock. */
 export const systemClock: Clock = () => new Date();
 
-/** The clock's time as an ISO-8601 UTC string, e.g. `2026-01-31T12:00:00.000Z`. */
+/** The clock's time as ISO-8601 UTC, e.g. `2026-01-31T12:00:00.000Z`. */
 export function isoNow(clock: Clock): string {
   return clock().toISOString();
 }

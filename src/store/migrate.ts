@@ -12,6 +12,7 @@ import { silentLogger, type Logger } from '../logging/logger.js';
 import { isoNow, systemClock, type Clock } from './clock.js';
 import { readMigrationFiles, type MigrationFile } from './migration-files.js';
 import { defaultMigrationsDir } from './migrations-dir.js';
+import { withSqliteErrors } from './sqlite-error.js';
 
 /** Options of {@link runMigrations}. */
 export interface MigrateOptions {
@@ -59,7 +60,9 @@ export function runMigrations(
   const clock = options.clock ?? systemClock;
   const files = readMigrationFiles(dir);
 
-  db.exec(CREATE_LEDGER);
+  withSqliteErrors({ action: 'create the migration ledger' }, () =>
+    db.exec(CREATE_LEDGER),
+  );
   checkLedger(readLedger(db), files);
 
   const applied: string[] = [];

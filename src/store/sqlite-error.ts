@@ -70,7 +70,7 @@ export function translateSqliteError(
   }
 }
 
-/** Runs `fn`, translating whatever it throws with {@link translateSqliteError}. */
+/** Runs `fn`, translating what it throws ({@link translateSqliteError}). */
 export function withSqliteErrors<T>(
   context: SqliteErrorContext,
   fn: () => T,
