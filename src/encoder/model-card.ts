@@ -24,15 +24,13 @@ export function modelCard(
   const c = manifest.config;
   const t = manifest.training as {
     files?: string[];
-    validationFile?: string;
+    validationFiles?: string[];
     pairs?: number;
     bestEpoch?: number;
     seed?: number;
     epochs?: { validation?: { accuracy?: number; spearman?: number } }[];
   };
-  const files = [...(t.files ?? []), t.validationFile].filter(
-    (f): f is string => typeof f === 'string',
-  );
+  const files = [...(t.files ?? []), ...(t.validationFiles ?? [])];
   const best = t.epochs?.[(t.bestEpoch ?? 1) - 1]?.validation;
 
   const lines = [

@@ -51,7 +51,8 @@ export function scoreValidation(
   }
   if (gradedE.length > 1) {
     result.spearman = spearman(gradedE, gradedY);
-    parts.push(result.spearman);
+    // A collapsed model gives constant energies and no correlation.
+    parts.push(Number.isNaN(result.spearman) ? 0 : result.spearman);
   }
   result.score = parts.length
     ? parts.reduce((a, b) => a + b, 0) / parts.length

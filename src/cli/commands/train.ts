@@ -23,7 +23,7 @@ import {
 
 interface TrainFlags {
   pairs: string[];
-  val: string;
+  val: string[];
   out: string;
   epochs: number;
   margin?: number;
@@ -51,7 +51,11 @@ export function trainCommand(program: Command): void {
       'training pairs (TSV, CSV or JSONL); repeat for more files',
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .requiredOption('--val <file>', 'validation pairs for early stopping')
+    .requiredOption(
+      '--val <file>',
+      'validation pairs for early stopping and the threshold; repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .requiredOption('--out <dir>', 'model directory to write')
     .option(
       '--epochs <n>',
@@ -121,7 +125,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     encoder.inputs,
     loadOptions,
   );
-  const val = await loadTrainingPairs([flags.val], encoder.inputs, loadOptions);
+  const val = await loadTrainingPairs(flags.val, encoder.inputs, loadOptions);
   if (train.pairs.length === 0 || val.pairs.length === 0) {
     throw new AppError(ErrorCode.BadInput, 'no training or validation pairs');
   }
@@ -139,7 +143,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   );
   const record = (epochs: EpochReport[], bestEpoch: number) => ({
     files: flags.pairs.map((f) => path.resolve(f)),
-    validationFile: path.resolve(flags.val),
+    validationFiles: flags.val.map((f) => path.resolve(f)),
     pairs: train.pairs.length,
     validationPairs: val.pairs.length,
     limit: flags.limit ?? null,
