@@ -2,13 +2,17 @@
 import type { Command } from 'commander';
 
 import { embedCommand } from './embed.js';
+import { evalCommand } from './eval.js';
+import { reportCommand } from './report.js';
 import { splitCommand } from './split.js';
 import { trainCommand } from './train.js';
 import { vectorsCommand } from './vectors.js';
 
 export function registerCommands(program: Command): void {
   trainCommand(program);
+  evalCommand(program);
   embedCommand(program);
   splitCommand(program);
+  reportCommand(program);
   vectorsCommand(program);
 }
