@@ -208,23 +208,47 @@ function poolStep(
   return pooled ? tf.add(pooled, value) : value;
 }
 
-/** f_w: the encoder's output for a batch, [n, outputSize]. */
+/** Training-time dropout: a rate and a seed that changes every batch. */
+export interface Dropout {
+  /** Share of input values and pooled features zeroed, in [0, 1). */
+  rate: number;
+  seed: number;
+}
+
+/**
+ * f_w: the encoder's output for a batch, [n, outputSize]. With `dropout`
+ * (training only), word vectors and pooled features are randomly zeroed.
+ */
 export function encode(
   weights: Weights,
   config: EncoderConfig,
   batch: BatchTensors,
+  dropout?: Dropout,
 ): tf.Tensor2D {
+  const drop = (x: tf.Tensor2D, salt: number): tf.Tensor2D =>
+    dropout && dropout.rate > 0
+      ? (tf.dropout(
+          x,
+          dropout.rate,
+          undefined,
+          dropout.seed + salt,
+        ) as tf.Tensor2D)
+      : x;
+
   const parts: tf.Tensor2D[] = [
-    runDirection(weights, 'fw', config, batch.forward, batch),
+    runDirection(weights, 'fw', config, drop(batch.forward, 1), batch),
   ];
   if (config.bidirectional) {
     if (!batch.backward) throw new Error('batch built without reversed input');
-    parts.push(runDirection(weights, 'bw', config, batch.backward, batch));
+    const backward = drop(batch.backward, 2);
+    parts.push(runDirection(weights, 'bw', config, backward, batch));
   }
   if (config.wordSkip) parts.push(batch.mean);
 
-  let out =
-    parts.length === 1 ? (parts[0] as tf.Tensor2D) : tf.concat(parts, 1);
+  let out = drop(
+    parts.length === 1 ? (parts[0] as tf.Tensor2D) : tf.concat(parts, 1),
+    3,
+  );
   if (config.projection > 0) {
     out = tf.add(
       tf.matMul(out, weights.get('proj/kernel') as tf.Variable),

@@ -57,6 +57,8 @@ export interface TrainOptions {
   seed?: number;
   /** Epochs without validation gain before stopping. Default 2. */
   patience?: number;
+  /** Dropout on word vectors and pooled features. Default 0.1. */
+  dropout?: number;
   /** Called after every batch. */
   onProgress?: (progress: TrainProgress) => void;
   /** Called after every epoch, e.g. to write a checkpoint. */
@@ -96,6 +98,7 @@ export async function trainEncoder(
   const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 128;
   const patience = options.patience ?? 2;
+  const dropout = options.dropout ?? 0.1;
   const random = mulberry32(options.seed ?? 1);
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
   const trainSet = encodePairs(encoder, train);
@@ -118,7 +121,9 @@ export async function trainEncoder(
       for (let i = 0; i < batches.length; i++) {
         if (options.signal?.aborted) break;
         const ids = batches[i] as number[];
-        lossSum += step(encoder, optimizer, trainSet, ids) * ids.length;
+        const seed = Math.floor(random() * 2 ** 31);
+        lossSum +=
+          step(encoder, optimizer, trainSet, ids, dropout, seed) * ids.length;
         seen += ids.length;
         options.onProgress?.({
           epoch,
@@ -212,6 +217,8 @@ function step(
   optimizer: tf.Optimizer,
   set: Encoded,
   ids: number[],
+  dropout: number,
+  seed: number,
 ): number {
   const n = ids.length;
   const sentences = [
@@ -228,6 +235,7 @@ function step(
         encoder.weights,
         encoder.config,
         toTensors(batch, encoder.inputs.dim),
+        { rate: dropout, seed },
       );
       const dim = out.shape[1];
       return contrastiveLoss(
