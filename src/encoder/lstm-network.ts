@@ -80,7 +80,9 @@ export function initWeights(config: EncoderConfig, seed: number): Weights {
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       return tf.randomUniform(shape, -limit, limit, 'float32', seed + offset);
     });
-    weights.set(name, tf.variable(value, true, name));
+    // tfjs variable names are global: leave them to tfjs so that several
+    // encoders (a clone, a model being swapped in) can live side by side.
+    weights.set(name, tf.variable(value, true));
     value.dispose();
   }
   return weights;

@@ -114,6 +114,8 @@ export function readModel(dir: string): ModelFiles {
   if (manifest.format !== MODEL_FORMAT) {
     throw invalid(`model.json format is ${String(manifest.format)}`);
   }
+  const problem = manifestProblem(manifest);
+  if (problem) throw invalid(`model.json ${problem}`);
 
   const bytes = fs.readFileSync(path.join(target, 'weights.bin'));
   const total = manifest.weights.reduce(
@@ -134,13 +136,46 @@ export function readModel(dir: string): ModelFiles {
   }
 
   const metricsFile = path.join(target, 'metrics.json');
-  const metrics = fs.existsSync(metricsFile)
-    ? (JSON.parse(fs.readFileSync(metricsFile, 'utf8')) as Record<
-        string,
-        unknown
-      >)
-    : undefined;
+  let metrics: Record<string, unknown> | undefined;
+  try {
+    metrics = fs.existsSync(metricsFile)
+      ? (JSON.parse(fs.readFileSync(metricsFile, 'utf8')) as Record<
+          string,
+          unknown
+        >)
+      : undefined;
+  } catch {
+    throw invalid('metrics.json is not valid JSON');
+  }
   return { manifest, values, metrics };
+}
+
+/**
+ * What is wrong with a parsed model.json's shape, or undefined when the
+ * fields the loader reads are there with the right types.
+ */
+function manifestProblem(manifest: ModelManifest): string | undefined {
+  const m = manifest as unknown as Record<string, unknown>;
+  const isObject = (v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(m.config)) return 'has no config object';
+  if (typeof m.threshold !== 'number') return 'has no numeric threshold';
+  if (!isObject(m.vectors)) return 'has no vectors object';
+  if (!Array.isArray(m.weights)) return 'has no weights list';
+  for (const w of m.weights as unknown[]) {
+    const entry = (isObject(w) ? w : {}) as Record<string, unknown>;
+    const shape = entry.shape;
+    if (
+      typeof entry.name !== 'string' ||
+      !Number.isInteger(entry.offset) ||
+      (entry.offset as number) < 0 ||
+      !Array.isArray(shape) ||
+      !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)
+    ) {
+      return `has a bad weights entry: ${JSON.stringify(w).slice(0, 80)}`;
+    }
+  }
+  return undefined;
 }
 
 function swapInto(tmp: string, target: string, stamp: string): void {
@@ -153,7 +188,13 @@ function swapInto(tmp: string, target: string, stamp: string): void {
     `.${path.basename(target)}.old-${stamp}`,
   );
   fs.renameSync(target, old);
-  fs.renameSync(tmp, target);
+  try {
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    // Put the previous model back: a failed save must leave it in place.
+    fs.renameSync(old, target);
+    throw err;
+  }
   fs.rmSync(old, { recursive: true, force: true });
 }
 

@@ -41,7 +41,7 @@ export const DEFAULT_CONFIG: EncoderConfig = {
   pooling: 'mean',
   wordSkip: true,
   projection: 64,
-  normalize: false,
+  normalize: true,
   oovBuckets: 2048,
   lexicalDim: 0,
   margin: 1,
@@ -157,7 +157,7 @@ export class SiameseEncoder implements SentenceEncoder {
         );
       }
       const value = tf.tensor(values, shape);
-      weights.set(name, tf.variable(value, true, name));
+      weights.set(name, tf.variable(value, true));
       value.dispose();
     }
     const encoder = new SiameseEncoder(manifest, weights, vectors);
@@ -192,7 +192,7 @@ export class SiameseEncoder implements SentenceEncoder {
   clone(): SiameseEncoder {
     const weights: Weights = new Map();
     for (const [name, variable] of this.weights) {
-      weights.set(name, tf.variable(variable, true, name));
+      weights.set(name, tf.variable(variable, true));
     }
     const copy = new SiameseEncoder(
       structuredClone(this.manifest),

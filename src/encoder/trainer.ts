@@ -57,7 +57,7 @@ export interface TrainOptions {
   seed?: number;
   /** Epochs without validation gain before stopping. Default 2. */
   patience?: number;
-  /** Dropout on word vectors and pooled features. Default 0.1. */
+  /** Dropout on word vectors and pooled features. Default 0. */
   dropout?: number;
   /** Called after every batch. */
   onProgress?: (progress: TrainProgress) => void;
@@ -98,7 +98,7 @@ export async function trainEncoder(
   const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 128;
   const patience = options.patience ?? 2;
-  const dropout = options.dropout ?? 0.1;
+  const dropout = options.dropout ?? 0;
   const random = mulberry32(options.seed ?? 1);
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
   const trainSet = encodePairs(encoder, train);
