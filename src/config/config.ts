@@ -12,6 +12,9 @@ const int = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
 const num = (def: number, min: number, max: number) =>
   z.coerce.number().min(min).max(max).default(def);
+/** Variables where an empty value means "none" rather than "unset". */
+const EMPTY_MEANS_NONE = new Set(['SEED_CORPUS']);
+
 const bool = (def: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -49,6 +52,14 @@ const schema = z.object({
   HNSW_EF: int(200, 10, 2000),
   /** Rebuild the index when this share of its entries is deleted. */
   INDEX_REBUILD_DELETED_SHARE: num(0.2, 0.01, 0.9),
+  /**
+   * Seconds between saves of an index with unsaved changes; 0 saves only
+   * at shutdown. Default 300. A crash loses nothing: on start the index
+   * is reconciled with SQLite.
+   */
+  INDEX_SAVE_SECONDS: int(300, 0, 86_400),
+  /** Seconds `serve` waits for in-flight requests at shutdown. Default 10. */
+  SHUTDOWN_GRACE_SECONDS: int(10, 1, 3600),
   /** Largest text accepted, in characters. Default 10,000. */
   MAX_TEXT_CHARS: int(10_000, 100, 1_000_000),
   /** Largest JSON body accepted, in bytes. Default 512 KiB. */
@@ -98,7 +109,9 @@ export function loadConfig(
   env: Record<string, string | undefined> = process.env,
 ): Config {
   const present = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+    Object.entries(env).filter(
+      ([k, v]) => v !== undefined && (v !== '' || EMPTY_MEANS_NONE.has(k)),
+    ),
   );
   const parsed = schema.safeParse(present);
   if (!parsed.success) {

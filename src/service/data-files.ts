@@ -1,0 +1,23 @@
+/** Where the service keeps its files under DATA_DIR. */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+/** Name of the SQLite file in DATA_DIR. */
+export const DATABASE_FILE = 'siamese-dedup.db';
+
+/** The SQLite file of a data folder. */
+export function databasePath(dataDir: string): string {
+  return path.join(dataDir, DATABASE_FILE);
+}
+
+/**
+ * The folder holding the saved index of `modelVersion`:
+ * `<dataDir>/index/<version>`. A version with characters unsafe in file
+ * names gets a stable hashed name instead.
+ */
+export function indexDirFor(dataDir: string, modelVersion: string): string {
+  const safe = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(modelVersion)
+    ? modelVersion
+    : `v-${createHash('sha256').update(modelVersion).digest('hex').slice(0, 16)}`;
+  return path.join(dataDir, 'index', safe);
+}

@@ -1,0 +1,693 @@
+/**
+ * The dedup service: one object that answers "has this been asked
+ * before?". SQLite is the source of truth for items, vectors and pairs;
+ * the encoder and the HNSW index serve lookups and can be swapped for a
+ * retrained pair while requests keep flowing.
+ */
+import type { Database } from 'better-sqlite3';
+
+import type { Config } from '../config/config.js';
+import { energy, similarityFromEnergy } from '../encoder/types.js';
+import type { SentenceEncoder } from '../encoder/types.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import { tuningFromConfig } from '../index/index-options.js';
+import { VectorIndex } from '../index/vector-index.js';
+import type { Logger } from '../logging/logger.js';
+import type { ItemStore } from '../store/item-store.js';
+import type { ModelStore } from '../store/model-store.js';
+import type { PairStore } from '../store/pair-store.js';
+import { withSqliteErrors } from '../store/sqlite-error.js';
+import { indexDirFor } from './data-files.js';
+import {
+  embedMissingVectors,
+  emptyIndex,
+  fillIndex,
+  reconcileIndex,
+  type ProgressCallback,
+} from './index-building.js';
+import { describeHits, earlierInBatch, nearest } from './neighbours.js';
+import { newPairs, pairViews } from './pair-views.js';
+import { loadSeedCorpus, seedCorpusFile } from './seed-corpus.js';
+import type { EncoderChoice } from './serving-encoder.js';
+import { openServingEncoder } from './serving-encoder.js';
+import { ModelSlot, type ServingModel } from './serving-model.js';
+import type {
+  IndexOrigin,
+  IngestInput,
+  IngestListener,
+  IngestOptions,
+  IngestResult,
+  Item,
+  Neighbour,
+  PairInput,
+  PairList,
+  PairListRequest,
+  PairOrigin,
+  PairView,
+  ScoreResult,
+  ServiceStatus,
+} from './service-types.js';
+import { checkK, checkMaxEnergy, checkText } from './text-rules.js';
+
+/** What the service is built from; see openDedupService. */
+export interface DedupServiceParts {
+  /** Validated settings. */
+  config: Config;
+  /** Root logger; the service adds `model.version`. */
+  logger: Logger;
+  /** The migrated SQLite connection the stores use; closed by close(). */
+  db: Database;
+  /** Items and their vectors. */
+  items: ItemStore;
+  /** Labelled pairs. */
+  pairs: PairStore;
+  /** Model versions. */
+  models: ModelStore;
+}
+
+/** Options of {@link DedupService.start}. */
+export interface StartOptions extends EncoderChoice {
+  /** Load SEED_CORPUS when the store is empty. Default true. */
+  seed?: boolean;
+}
+
+/** Times an ingest re-embeds because the model was swapped meanwhile. */
+const SWAP_RETRIES = 5;
+
+/** Deduplicates texts against a stored corpus. */
+export class DedupService {
+  /** Validated settings. */
+  readonly config: Config;
+  /** Items and vectors; read freely, write through the service. */
+  readonly items: ItemStore;
+  /** Labelled pairs. */
+  readonly pairs: PairStore;
+  /** Model versions. */
+  readonly models: ModelStore;
+
+  private readonly db: Database;
+  private readonly logger: Logger;
+  private readonly slot = new ModelSlot();
+  /** Indexes being built beside the serving one; they mirror changes. */
+  private readonly followers = new Set<VectorIndex>();
+  private origin: IndexOrigin | null = null;
+  private started = false;
+  private closed = false;
+  private dirty = false;
+  private rebuilding: Promise<void> | null = null;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly ingestListeners = new Set<IngestListener>();
+
+  /** Works on stores over an open database; call start() next. */
+  constructor(parts: DedupServiceParts) {
+    this.config = parts.config;
+    this.logger = parts.logger;
+    this.db = parts.db;
+    this.items = parts.items;
+    this.pairs = parts.pairs;
+    this.models = parts.models;
+  }
+
+  /** True once start() has loaded the model and index, until close(). */
+  get ready(): boolean {
+    return this.started && !this.closed;
+  }
+
+  /**
+   * Loads the active model (registering and activating it if new),
+   * embeds live items that lack vectors for it, loads the saved index
+   * from DATA_DIR/index/<version> when it matches (reconciled with
+   * SQLite) or rebuilds it from stored vectors, then loads the seed
+   * corpus into an empty store. Throws `model_invalid` when no model
+   * can be loaded.
+   */
+  async start(options: StartOptions = {}): Promise<void> {
+    if (this.started || this.closed) {
+      throw new AppError(ErrorCode.Internal, 'the service was started twice');
+    }
+    const encoder = await openServingEncoder(
+      this.config,
+      this.models,
+      this.logger,
+      options,
+    );
+    const log = this.logger.child({ 'model.version': encoder.version });
+
+    try {
+      const embedded = await embedMissingVectors(encoder, this.items);
+      if (embedded > 0) log.info({ count: embedded }, 'embedded items');
+      const index = await this.openIndex(encoder, log);
+      this.slot.put({ encoder, index });
+      if (options.seed ?? true) await this.seed(log);
+    } catch (err) {
+      if (this.slot.current) this.slot.clear();
+      else encoder.dispose();
+      throw err;
+    }
+
+    this.started = true;
+    if (this.dirty) await this.saveIndex();
+    this.startSaveTimer();
+    log.info({ ...this.status() }, 'service ready');
+  }
+
+  /** Readiness, model and index facts. */
+  status(): ServiceStatus {
+    const model = this.slot.current;
+    return {
+      ready: this.ready,
+      modelVersion: model?.encoder.version ?? null,
+      threshold: model?.encoder.threshold ?? null,
+      margin: model?.encoder.margin ?? null,
+      indexSize: model?.index.size ?? 0,
+      indexDeleted: model?.index.deletedCount ?? 0,
+      indexOrigin: this.origin,
+    };
+  }
+
+  /**
+   * Stores `inputs` (one transaction: items and their vectors), adds
+   * them to the index, and returns for each its likely duplicates among
+   * the items stored before it, nearest first. All or nothing: a bad
+   * text (`bad_input`) or a taken external id (`conflict`) stores none.
+   */
+  async ingest(
+    inputs: readonly IngestInput[],
+    options: IngestOptions = {},
+  ): Promise<IngestResult[]> {
+    this.requireReady();
+    const max = this.config.MAX_TEXT_CHARS;
+    inputs.forEach((input, i) =>
+      checkText(
+        inputs.length === 1 ? 'text' : `items.${i}.text`,
+        input.text,
+        max,
+      ),
+    );
+    if (inputs.length === 0) return [];
+    return this.ingestChecked(inputs, options.neighbours ?? true);
+  }
+
+  /**
+   * Calls `listener` after every ingest that stored items (the review
+   * queue takes likely duplicates from it). A listener's error is
+   * logged, never passed to the caller. Returns the unsubscribe function.
+   */
+  onIngest(listener: IngestListener): () => void {
+    this.ingestListeners.add(listener);
+    return () => this.ingestListeners.delete(listener);
+  }
+
+  /** The live item `id`; throws `not_found` for unknown or deleted ids. */
+  getItem(id: number): Item {
+    const item = this.items.get(id);
+    if (!item || item.deletedAt !== null) throw itemNotFound(id);
+    return item;
+  }
+
+  /**
+   * Soft-deletes item `id` and hides it from searches; throws
+   * `not_found` for unknown or already deleted ids. Starts a background
+   * index rebuild once INDEX_REBUILD_DELETED_SHARE of the index's
+   * entries are deleted.
+   */
+  deleteItem(id: number): void {
+    const model = this.requireReady();
+    this.getItem(id);
+    this.items.softDelete(id);
+
+    model.index.remove(id);
+    for (const index of this.followers) index.remove(id);
+    this.dirty = true;
+
+    const share = this.config.INDEX_REBUILD_DELETED_SHARE;
+    if (model.index.needsRebuild(share)) {
+      this.rebuildIndex().catch((err: unknown) =>
+        this.logger.error({ err }, 'index rebuild failed'),
+      );
+    }
+  }
+
+  /**
+   * The `k` (1 to MAX_K) live items nearest to `text`, nearest first,
+   * only those with energy <= `maxEnergy` when it is given.
+   */
+  async search(
+    text: string,
+    k: number,
+    maxEnergy?: number,
+  ): Promise<Neighbour[]> {
+    this.requireReady();
+    checkText('text', text, this.config.MAX_TEXT_CHARS);
+    checkK('k', k, this.config.MAX_K);
+    checkMaxEnergy('max_energy', maxEnergy);
+
+    return this.slot.use(async ({ encoder, index }) => {
+      const [vector] = await encoder.embed([text]);
+      const hits = index.search(vector as Float32Array, k, { maxEnergy });
+      const known = this.items.getMany(hits.map((hit) => hit.id));
+      return describeHits(hits, known, encoder.margin);
+    });
+  }
+
+  /** Energy, similarity and verdict between two texts. */
+  async score(a: string, b: string): Promise<ScoreResult> {
+    this.requireReady();
+    checkText('a', a, this.config.MAX_TEXT_CHARS);
+    checkText('b', b, this.config.MAX_TEXT_CHARS);
+
+    return this.slot.use(async ({ encoder }) => {
+      const [va, vb] = await encoder.embed([a, b]);
+      const e = energy(va as Float32Array, vb as Float32Array);
+      return {
+        energy: e,
+        similarity: similarityFromEnergy(e, encoder.margin),
+        duplicate: e <= encoder.threshold,
+      };
+    });
+  }
+
+  /**
+   * Stores labelled pairs in one transaction and returns them with their
+   * texts. Item sides must name live items (`not_found`); text sides
+   * follow the text rules (`bad_input`). `where` prefixes field names in
+   * errors (default `pairs`; '' for a single pair).
+   */
+  addPairs(
+    inputs: readonly PairInput[],
+    origin: PairOrigin,
+    where = 'pairs',
+  ): PairView[] {
+    const pairs = newPairs(
+      inputs,
+      origin,
+      this.items,
+      this.config.MAX_TEXT_CHARS,
+      where,
+    );
+    const ids = this.pairs.addMany(pairs);
+    const stored = ids.map((id) => this.pairs.get(id)).filter((p) => !!p);
+    return pairViews(stored, this.items);
+  }
+
+  /** One page of pairs, oldest first, with the total matching count. */
+  listPairs(request: PairListRequest = {}): PairList {
+    const page = this.pairs.list(request);
+    const { label, source, who } = request;
+    return {
+      pairs: pairViews(page.pairs, this.items),
+      nextAfter: page.nextAfter,
+      total: this.pairs.count({ label, source, who }),
+    };
+  }
+
+  /**
+   * Embeds every live item with `encoder` (reusing vectors already
+   * stored for its version) into a new index beside the serving one,
+   * which keeps serving. Deletions made meanwhile reach the new index
+   * too. Pass the result to activateModel, or to discardIndex.
+   */
+  async buildIndexFor(
+    encoder: SentenceEncoder,
+    onProgress?: ProgressCallback,
+  ): Promise<VectorIndex> {
+    const model = this.requireReady();
+    if (encoder.version === model.encoder.version) {
+      throw new AppError(
+        ErrorCode.Conflict,
+        `model version "${encoder.version}" is already serving`,
+        { 'model.version': encoder.version },
+      );
+    }
+
+    const log = this.logger.child({ 'model.version': encoder.version });
+    const live = this.items.count().live;
+    const index = emptyIndex(
+      this.config,
+      encoder.version,
+      encoder.dim,
+      live,
+      log,
+    );
+    this.followers.add(index);
+    try {
+      await embedMissingVectors(encoder, this.items, onProgress);
+      await fillIndex(index, this.items);
+    } catch (err) {
+      this.followers.delete(index);
+      throw err;
+    }
+    log.info({ count: index.size }, 'built a candidate index');
+    return index;
+  }
+
+  /** Stops feeding deletions to an index built by buildIndexFor. */
+  discardIndex(index: VectorIndex): void {
+    this.followers.delete(index);
+  }
+
+  /**
+   * Makes `encoder` and `index` the serving pair in one step. The
+   * version must be registered in the model store; it becomes the active
+   * one. Items stored since the index was built are embedded and added
+   * first; then the swap happens with no await between the last check
+   * and the assignment, so no item is missed. Requests running on the
+   * old pair finish on it; its encoder is disposed after them. The new
+   * index is saved. Throws `bad_input` when the index holds another
+   * version or length, `not_found` when the version is not registered.
+   */
+  async activateModel(
+    encoder: SentenceEncoder,
+    index: VectorIndex,
+  ): Promise<void> {
+    this.requireReady();
+    const version = encoder.version;
+    if (index.modelVersion !== version || index.dim !== encoder.dim) {
+      throw new AppError(
+        ErrorCode.BadInput,
+        `the index holds ${index.dim}-d vectors of ${index.modelVersion}; ` +
+          `the encoder makes ${encoder.dim}-d vectors of ${version}`,
+        { 'model.version': version },
+      );
+    }
+    if (!this.models.get(version)) {
+      throw new AppError(
+        ErrorCode.NotFound,
+        `model version "${version}" is not registered; register it first`,
+        { 'model.version': version },
+      );
+    }
+
+    this.followers.add(index);
+    const ready = await this.catchUp(encoder, index);
+
+    // From the last check in catchUp to here nothing awaits.
+    this.models.activate(version);
+    this.slot.put({ encoder, index: ready });
+    this.followers.delete(index);
+    this.followers.delete(ready);
+    this.dirty = true;
+    this.logger.info(
+      { 'model.version': version, count: ready.size },
+      'activated model',
+    );
+    await this.saveIndex();
+  }
+
+  /**
+   * Rebuilds the serving index from stored vectors beside the old one
+   * and swaps it in, dropping deleted entries. One rebuild runs at a
+   * time; a second call joins it.
+   */
+  rebuildIndex(): Promise<void> {
+    this.rebuilding ??= this.rebuildNow().finally(() => {
+      this.rebuilding = null;
+    });
+    return this.rebuilding;
+  }
+
+  /** Saves the serving index to DATA_DIR/index/<version>. */
+  async saveIndex(): Promise<void> {
+    const model = this.slot.current;
+    if (!model) return;
+    this.dirty = false;
+    const dir = indexDirFor(this.config.dataDir, model.index.modelVersion);
+    try {
+      await model.index.save(dir);
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
+  }
+
+  /**
+   * Stops the service: waits for a running rebuild, saves the index if
+   * it changed, disposes the encoder and closes SQLite. Safe to call
+   * twice.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.saveTimer);
+
+    await this.rebuilding?.catch(() => undefined);
+    try {
+      if (this.started && this.dirty) await this.saveIndex();
+    } finally {
+      this.slot.clear();
+      this.followers.clear();
+      if (this.db.open) this.db.close();
+    }
+  }
+
+  /** Throws `not_ready` unless started; returns the serving pair. */
+  private requireReady(): ServingModel {
+    const model = this.slot.current;
+    if (!this.ready || !model) {
+      throw new AppError(
+        ErrorCode.NotReady,
+        this.closed
+          ? 'the service is shutting down'
+          : 'the service is starting: the model and index are loading',
+      );
+    }
+    return model;
+  }
+
+  /** Embeds and stores checked inputs; re-embeds after a model swap. */
+  private async ingestChecked(
+    inputs: readonly IngestInput[],
+    neighbours: boolean,
+  ): Promise<IngestResult[]> {
+    const texts = inputs.map((input) => input.text);
+    for (let attempt = 0; attempt < SWAP_RETRIES; attempt++) {
+      const results = await this.slot.use(async (model) => {
+        const vectors = await model.encoder.embed(texts);
+        if (this.slot.current !== model) return undefined;
+        return this.storeAndIndex(model, inputs, vectors, neighbours);
+      });
+      if (results) return results;
+    }
+    throw new AppError(
+      ErrorCode.Internal,
+      'the model changed during every attempt to store the items',
+    );
+  }
+
+  /** The synchronous half of an ingest: store, look up, index. */
+  private storeAndIndex(
+    model: ServingModel,
+    inputs: readonly IngestInput[],
+    vectors: Float32Array[],
+    neighbours: boolean,
+  ): IngestResult[] {
+    const { encoder, index } = model;
+    const save = this.db.transaction(() => {
+      const ids = this.items.insertMany(inputs);
+      this.items.saveVectors(
+        encoder.version,
+        ids.map((itemId, i) => ({
+          itemId,
+          vector: vectors[i] as Float32Array,
+        })),
+      );
+      return ids;
+    });
+    const ids = withSqliteErrors({ action: 'store items' }, () => save());
+
+    // Look up before adding, so each item meets only what came before.
+    const k = Math.max(1, this.config.INGEST_NEIGHBOURS);
+    const hits = vectors.map((vector, i) =>
+      neighbours
+        ? nearest(
+            [...index.search(vector, k), ...earlierInBatch(vectors, ids, i)],
+            k,
+          )
+        : [],
+    );
+
+    const entries = ids.map((id, i) => ({
+      id,
+      vector: vectors[i] as Float32Array,
+    }));
+    index.addMany(entries);
+    for (const follower of this.followers) {
+      if (follower.modelVersion === encoder.version) follower.addMany(entries);
+    }
+    this.dirty = true;
+
+    const known = this.items.getMany([
+      ...ids,
+      ...hits.flatMap((list) => list.map((hit) => hit.id)),
+    ]);
+    const results = ids.map((id, i) =>
+      this.ingestResult(known.get(id) as Item, hits[i] ?? [], known, encoder),
+    );
+    this.notifyIngest(results, encoder.version);
+    return results;
+  }
+
+  private notifyIngest(results: IngestResult[], version: string): void {
+    for (const listener of this.ingestListeners) {
+      try {
+        listener(results, version);
+      } catch (err) {
+        this.logger.error({ err }, 'an ingest listener failed');
+      }
+    }
+  }
+
+  private ingestResult(
+    item: Item,
+    hits: Parameters<typeof describeHits>[0],
+    known: Map<number, Item>,
+    encoder: SentenceEncoder,
+  ): IngestResult {
+    const near = describeHits(hits, known, encoder.margin);
+    const first = near[0];
+    return {
+      item,
+      duplicates: near
+        .slice(0, this.config.INGEST_NEIGHBOURS)
+        .filter((hit) => hit.energy < encoder.margin),
+      duplicate: first !== undefined && first.energy <= encoder.threshold,
+    };
+  }
+
+  /** The saved index if usable, reconciled; else one rebuilt. */
+  private async openIndex(
+    encoder: SentenceEncoder,
+    log: Logger,
+  ): Promise<VectorIndex> {
+    const version = encoder.version;
+    const loaded = await VectorIndex.load(
+      indexDirFor(this.config.dataDir, version),
+      { modelVersion: version, dim: encoder.dim },
+      { ...tuningFromConfig(this.config), logger: log },
+    );
+
+    if (loaded) {
+      const { added, stale } = reconcileIndex(loaded, this.items);
+      if (!stale) {
+        if (added > 0) {
+          log.warn({ count: added }, 'added items the saved index lacked');
+          this.dirty = true;
+        }
+        this.origin = 'loaded';
+        return loaded;
+      }
+      log.warn('the saved index holds deleted items; rebuilding it');
+    }
+
+    const expected = this.items.countVectors(version);
+    const index = emptyIndex(this.config, version, encoder.dim, expected, log);
+    await fillIndex(index, this.items);
+    log.info({ count: index.size }, 'rebuilt the index from SQLite');
+    this.origin = 'rebuilt';
+    this.dirty = true;
+    return index;
+  }
+
+  /** Loads the seed corpus into an empty store. */
+  private async seed(log: Logger): Promise<void> {
+    const counts = this.items.count();
+    if (counts.live + counts.deleted > 0) return;
+    const file = seedCorpusFile(this.config);
+    if (!file) return;
+
+    await loadSeedCorpus(
+      file,
+      this.config.MAX_TEXT_CHARS,
+      (batch) => this.ingestChecked(batch, false),
+      log,
+    );
+  }
+
+  /**
+   * Embeds items stored since `index` was built and adds them, until a
+   * check finds none missing; returns the index to serve (a fresh one
+   * when `index` held deleted items). Returns right after that check.
+   */
+  private async catchUp(
+    encoder: SentenceEncoder,
+    index: VectorIndex,
+  ): Promise<VectorIndex> {
+    let target = index;
+    for (;;) {
+      await embedMissingVectors(encoder, this.items);
+      if (hasMissingVectors(this.items, encoder.version)) continue;
+
+      const { stale } = reconcileIndex(target, this.items);
+      if (!stale) return target;
+
+      const live = this.items.countVectors(encoder.version);
+      target = emptyIndex(
+        this.config,
+        encoder.version,
+        encoder.dim,
+        live,
+        this.logger,
+      );
+      this.followers.add(target);
+      await fillIndex(target, this.items);
+    }
+  }
+
+  private async rebuildNow(): Promise<void> {
+    const model = this.requireReady();
+    const { encoder } = model;
+    const live = this.items.countVectors(encoder.version);
+    const index = emptyIndex(
+      this.config,
+      encoder.version,
+      encoder.dim,
+      live,
+      this.logger,
+    );
+
+    this.followers.add(index);
+    try {
+      await fillIndex(index, this.items);
+    } finally {
+      this.followers.delete(index);
+    }
+
+    // A model swap or shutdown while filling makes this index moot.
+    if (this.slot.current !== model || this.closed) return;
+    this.slot.put({ encoder, index });
+    this.dirty = true;
+    this.logger.info(
+      { 'model.version': encoder.version, count: index.size },
+      'rebuilt the index without deleted items',
+    );
+    await this.saveIndex();
+  }
+
+  private startSaveTimer(): void {
+    const seconds = this.config.INDEX_SAVE_SECONDS;
+    if (seconds === 0) return;
+    this.saveTimer = setInterval(() => {
+      if (!this.dirty || this.closed) return;
+      this.saveIndex().catch((err: unknown) =>
+        this.logger.error({ err }, 'saving the index failed'),
+      );
+    }, seconds * 1000);
+    this.saveTimer.unref();
+  }
+}
+
+/** True when some live item has no vector for `version`. */
+function hasMissingVectors(items: ItemStore, version: string): boolean {
+  const chunks = items.iterateMissingVectors(version, { chunkSize: 1 });
+  const first = chunks.next();
+  chunks.return(undefined);
+  return first.done !== true;
+}
+
+function itemNotFound(id: number): AppError {
+  return new AppError(
+    ErrorCode.NotFound,
+    `item ${id} does not exist or was deleted`,
+    { id },
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * The rules every text the service embeds must follow, checked at the
+ * service's door so that the HTTP API, the importer and the retraining
+ * loop all refuse the same things with the same messages.
+ */
+import { AppError, ErrorCode } from '../errors/app-error.js';
+
+/**
+ * Returns `text` unchanged after checking that it is a string, not blank
+ * (white space only) and at most `maxChars` characters. Throws
+ * `bad_input` whose details name `field`.
+ */
+export function checkText(
+  field: string,
+  text: unknown,
+  maxChars: number,
+): string {
+  if (typeof text !== 'string') {
+    throw badField(field, `${field} must be a string`);
+  }
+  if (text.trim() === '') {
+    throw badField(field, `${field} must not be empty or only white space`);
+  }
+  if (text.length > maxChars) {
+    throw badField(
+      field,
+      `${field} is ${text.length} characters long; the limit is ` +
+        `${maxChars} (MAX_TEXT_CHARS)`,
+    );
+  }
+  return text;
+}
+
+/**
+ * Checks a neighbour count: an integer from 1 to `max`. Throws
+ * `bad_input` naming `field`.
+ */
+export function checkK(field: string, k: unknown, max: number): number {
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > max) {
+    throw badField(
+      field,
+      `${field} must be an integer from 1 to ${max} (MAX_K); ` +
+        `got ${shown(k)}`,
+    );
+  }
+  return k;
+}
+
+/** Checks an energy bound: a finite number >= 0, or undefined. */
+export function checkMaxEnergy(
+  field: string,
+  value: unknown,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw badField(
+      field,
+      `${field} must be a finite number >= 0; got ${shown(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A value as a message shows it. */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value) ?? 'nothing';
+}
+
+/** A `bad_input` error about one field, named in its details. */
+export function badField(field: string, message: string): AppError {
+  return new AppError(ErrorCode.BadInput, message, { field });
+}
