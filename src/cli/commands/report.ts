@@ -12,6 +12,7 @@ import { defaultModelDir, sharedDataDir } from '../../config/paths.js';
 import { readPairs } from '../../data/read-pairs.js';
 import { modelCard } from '../../encoder/model-card.js';
 import { loadVectors, SiameseEncoder } from '../../encoder/siamese-encoder.js';
+import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { evaluateFile, type EvaluationReport } from '../../eval/evaluate.js';
 import { HELD_OUT } from '../../eval/held-out.js';
 import { writeSection } from '../../eval/markdown-sections.js';
@@ -45,7 +46,10 @@ export function reportCommand(program: Command): void {
       for (const held of HELD_OUT) {
         const file = path.join(flags.data, held.file);
         if (trainedOn.has(path.resolve(file))) {
-          throw new Error(`the model was trained on ${file}; not held out`);
+          throw new AppError(
+            ErrorCode.BadInput,
+            `the model was trained on ${file}; it is not held out`,
+          );
         }
         process.stderr.write(`evaluating on ${held.file}\n`);
         const pairs = await readPairs(file);

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import { SiameseEncoder } from '../../encoder/siamese-encoder.js';
 import { modelCard } from '../../encoder/model-card.js';
@@ -93,7 +93,11 @@ export function trainCommand(program: Command): void {
         'last',
       ]),
     )
-    .option('--projection <n>', 'output size (0: none)', Number)
+    .option(
+      '--projection <n>',
+      'output size (0: none)',
+      wholeNumber('--projection'),
+    )
     .option('--normalize', 'L2-normalise outputs')
     .option(
       '--max-length <n>',
@@ -191,6 +195,19 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       `${path.resolve(flags.out)}\n`,
   );
   encoder.dispose();
+}
+
+/** Parses a whole number of at least 0, naming the option when it is not. */
+function wholeNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < 0) {
+      throw new InvalidArgumentError(
+        `${name} must be a whole number of at least 0, got "${value}"`,
+      );
+    }
+    return n;
+  };
 }
 
 function architecture(flags: TrainFlags): Partial<EncoderConfig> {
