@@ -1,0 +1,100 @@
+/**
+ * The last middleware: turns anything a route threw into a problem
+ * response. Third-party errors (the JSON body parser's) are translated
+ * here at the boundary; errors the service did not expect become
+ * `internal` with no detail leaked, and are logged.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import { sendProblem, statusOf } from './problem.js';
+import { requestIdOf } from './request-logging.js';
+
+/** An error thrown by body-parser: it carries `type` and `status`. */
+interface BodyParserError {
+  type: string;
+  status?: number;
+  length?: number;
+  limit?: number;
+  message: string;
+}
+
+/** Translates any thrown value to an AppError. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isBodyParserError(err)) return fromBodyParser(err);
+  return new AppError(ErrorCode.Internal, 'internal error', undefined, {
+    cause: err,
+  });
+}
+
+/** Answers every request no route took with `not_found`. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(
+    new AppError(
+      ErrorCode.NotFound,
+      `no route for ${req.method} ${req.path}; see /openapi.json`,
+    ),
+  );
+};
+
+/** Writes errors as problem responses; logs 500s with their cause. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+
+  const appError = toAppError(err);
+  const requestId = requestIdOf(req);
+  if (statusOf(appError.code) === 500) {
+    req.log.error({ err, 'request.id': requestId }, 'request failed');
+    if (appError.code === ErrorCode.Internal) {
+      // Say where to look, not what broke.
+      const hidden = new AppError(
+        ErrorCode.Internal,
+        `internal error; the server log has it under request id ${requestId}`,
+      );
+      sendProblem(res, hidden, requestId);
+      return;
+    }
+  }
+  sendProblem(res, appError, requestId);
+};
+
+function isBodyParserError(err: unknown): err is BodyParserError {
+  return (
+    err instanceof Error &&
+    'type' in err &&
+    typeof err.type === 'string' &&
+    'status' in err
+  );
+}
+
+function fromBodyParser(err: BodyParserError): AppError {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new AppError(
+        ErrorCode.TooLarge,
+        `the body is ${String(err.length)} bytes; the limit is ` +
+          `${String(err.limit)} (MAX_BODY_BYTES)`,
+      );
+    case 'entity.parse.failed':
+      return new AppError(
+        ErrorCode.BadInput,
+        `the body is not a JSON object or array: ${err.message}`,
+        { errors: [{ field: 'body', message: 'malformed JSON' }] },
+      );
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(
+        ErrorCode.BadInput,
+        `unsupported body encoding: ${err.message}; send UTF-8 JSON`,
+      );
+    default:
+      return new AppError(
+        ErrorCode.BadInput,
+        `the body could not be read: ${err.message}`,
+      );
+  }
+}

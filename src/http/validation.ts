@@ -1,0 +1,62 @@
+/**
+ * Request validation with zod: a failed parse becomes one `bad_input`
+ * error listing every bad field by its dotted path.
+ */
+import type { z } from 'zod';
+
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import type { FieldError } from './problem.js';
+
+/** Which part of the request a schema checks. */
+export type RequestPart = 'body' | 'query' | 'params';
+
+/**
+ * Parses `value` with `schema`; throws `bad_input` with one FieldError
+ * per problem. A missing body (no JSON Content-Type) gets its own
+ * message.
+ */
+export function parseRequestPart<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  part: RequestPart,
+): z.output<S> {
+  if (part === 'body' && value === undefined) {
+    throw new AppError(
+      ErrorCode.BadInput,
+      'the body must be a JSON object sent with ' +
+        'Content-Type: application/json',
+      { errors: [{ field: 'body', message: 'missing JSON body' }] },
+    );
+  }
+
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+
+  const errors = fieldErrors(parsed.error.issues, part);
+  const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+  throw new AppError(ErrorCode.BadInput, `invalid ${part}: ${summary}`, {
+    errors,
+  });
+}
+
+/** Flattens zod issues into field errors; unknown keys get one each. */
+export function fieldErrors(
+  issues: readonly z.core.$ZodIssue[],
+  part: RequestPart,
+): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    const at = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ field: [...at, key].join('.'), message: 'unknown field' });
+      }
+      continue;
+    }
+    const field = at.length === 0 ? part : at.join('.');
+    if (!out.some((e) => e.field === field && e.message === issue.message)) {
+      out.push({ field, message: issue.message });
+    }
+  }
+  return out;
+}
