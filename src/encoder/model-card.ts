@@ -93,9 +93,11 @@ export function modelCard(
   return lines.join('\n');
 }
 
+/** Terms of the first public set named in the file's path, if any. */
 function termsOf(file: string): string {
-  const folder = path.basename(path.dirname(file));
-  return DATA_TERMS[folder] ?? 'user-supplied data';
+  const lower = file.toLowerCase();
+  const key = Object.keys(DATA_TERMS).find((name) => lower.includes(name));
+  return key ? (DATA_TERMS[key] as string) : 'user-supplied data';
 }
 
 function displayPath(file: string): string {

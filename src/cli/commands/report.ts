@@ -8,7 +8,11 @@ import path from 'node:path';
 
 import type { Command } from 'commander';
 
-import { defaultModelDir, sharedDataDir } from '../../config/paths.js';
+import {
+  defaultModelDir,
+  projectRoot,
+  sharedDataDir,
+} from '../../config/paths.js';
 import { readPairs } from '../../data/read-pairs.js';
 import { modelCard } from '../../encoder/model-card.js';
 import { loadVectors, SiameseEncoder } from '../../encoder/siamese-encoder.js';
@@ -95,7 +99,11 @@ function trainingFiles(encoder: SiameseEncoder): Set<string> {
     files?: string[];
     validationFiles?: string[];
   };
-  return new Set([...(t.files ?? []), ...(t.validationFiles ?? [])]);
+  return new Set(
+    [...(t.files ?? []), ...(t.validationFiles ?? [])].map((f) =>
+      path.resolve(projectRoot, f),
+    ),
+  );
 }
 
 /** The headline figure of each file, for the model card. */

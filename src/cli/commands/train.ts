@@ -7,6 +7,7 @@ import path from 'node:path';
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
+import { projectRoot } from '../../config/paths.js';
 import { SiameseEncoder } from '../../encoder/siamese-encoder.js';
 import { modelCard } from '../../encoder/model-card.js';
 import { trainEncoder, type EpochReport } from '../../encoder/trainer.js';
@@ -146,15 +147,15 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {rate} pairs/s',
   );
   const record = (epochs: EpochReport[], bestEpoch: number) => ({
-    files: flags.pairs.map((f) => path.resolve(f)),
-    validationFiles: flags.val.map((f) => path.resolve(f)),
+    files: flags.pairs.map(relativeToProject),
+    validationFiles: flags.val.map(relativeToProject),
     pairs: train.pairs.length,
     validationPairs: val.pairs.length,
     limit: flags.limit ?? null,
     seed: flags.seed,
     batchSize: flags.batchSize,
     learningRate: flags.lr,
-    initialisedFrom: flags.init ? path.resolve(flags.init) : null,
+    initialisedFrom: flags.init ? relativeToProject(flags.init) : null,
     bestEpoch,
     epochs,
   });
@@ -208,6 +209,11 @@ function wholeNumber(name: string) {
     }
     return n;
   };
+}
+
+/** Paths as recorded in model.json: relative to the project root. */
+function relativeToProject(file: string): string {
+  return path.relative(projectRoot, path.resolve(file));
 }
 
 function architecture(flags: TrainFlags): Partial<EncoderConfig> {
