@@ -102,10 +102,12 @@ export function renderEncoderReport(input: EncoderReportInput): string {
       `${int(cpu?.sentences ?? 0)} questions); it is slow.`,
     '',
     'Each cell gives the rate per second of CPU time of the benchmark ' +
-      'process (the WASM backend computes on one thread, so this is what ' +
-      'one free core does), the useful GFLOP/s at that rate, and the rate ' +
-      'per second of wall time that the run actually got while other ' +
-      'processes shared the machine.',
+      'process, the useful GFLOP/s at that rate, and the rate per second of ' +
+      'wall time. The WASM backend computes on one thread, and V8 adds a ' +
+      'little on others (garbage collection, compilation), so on a free ' +
+      'machine the CPU-time rate is a little under the wall rate; when ' +
+      'other work takes part of the core the wall rate falls and the ' +
+      'CPU-time rate still tells what one core does.',
     '',
     ...flopsTable(input),
     '',

@@ -72,6 +72,7 @@ export function runParagraph(options: {
     `Machine: ${m.cpuModel}, ${m.cores} cores${clock}${simd}; Node ` +
       `${m.node}; tfjs ${m.tfjs}, backends ${options.backends.join(', ')}.`,
     `Load average (1 / 5 / 15 min) before ${options.loadBefore}, after ` +
-      `${options.loadAfter}: other processes shared the CPU during the run.`,
+      `${options.loadAfter}, on ${m.cores} cores; the benchmark itself ` +
+      'adds about 1, the rest was other work sharing the machine.',
   ].join('\n');
 }

@@ -1,9 +1,8 @@
 /**
  * Small timing helpers for benchmark parts. Every measure is taken twice:
  * on the wall clock (what a user got while other processes shared the
- * CPU) and in this process's CPU time (what a core gives when it is free;
- * the WASM backend computes on one thread, so the two differ by the share
- * of a core other work took).
+ * CPU) and in this process's CPU time, all threads (what one core gives:
+ * the WASM backend computes on one thread, V8 adds a little on others).
  */
 import * as tf from '@tensorflow/tfjs';
 
