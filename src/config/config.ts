@@ -80,13 +80,66 @@ const schema = z.object({
   RETRAIN_EPOCHS: int(3, 1, 100),
   /** Share of labelled pairs held out to judge a candidate model. */
   RETRAIN_HOLDOUT: num(0.2, 0.05, 0.5),
-  /** A candidate is promoted if its held-out accuracy is at least
-   * the active model's minus this tolerance. Default 0. */
+  /**
+   * A candidate is promoted if, on every set PROMOTE_RULE names, its
+   * accuracy is at least the active model's minus this tolerance (a
+   * share, 0.01 = one point). Default 0: not worse.
+   */
   PROMOTE_TOLERANCE: num(0, 0, 1),
+  /**
+   * Sets a candidate must not be worse on: `both` (the held-out labels
+   * and the reference pairs), `holdout` or `reference`. Default both.
+   */
+  PROMOTE_RULE: z.enum(['both', 'holdout', 'reference']).default('both'),
+  /**
+   * Fixed pairs every candidate is also judged on; `none` for none.
+   * Default examples/reference-pairs.tsv (Quora test pairs).
+   */
+  REFERENCE_PAIRS: z.string().min(1).optional(),
+  /** Adam learning rate of the fine-tuning in a retrain. Default 0.0003. */
+  RETRAIN_LEARNING_RATE: num(0.0003, 1e-6, 0.1),
+  /** Fewest distinct labelled pairs a retrain needs; with fewer it is
+   * skipped. Default 50. */
+  RETRAIN_MIN_PAIRS: int(50, 4, 10_000_000),
+  /** Runs a failing retrain gets in all, the first included. Default 3. */
+  RETRAIN_ATTEMPTS: int(3, 1, 20),
+  /** Seconds before the first retry of a failed retrain; each further
+   * retry waits twice as long. Default 30. */
+  RETRAIN_BACKOFF_SECONDS: num(30, 0.1, 86_400),
+  /**
+   * Seconds between a serving process's checks for a newly active
+   * model, for new labels and for training requests the queue has not
+   * received yet. Default 15.
+   */
+  TRAINING_POLL_SECONDS: num(15, 0.1, 3600),
+  /**
+   * Seconds a worker's lock on a running job lasts without renewal; a
+   * worker that dies loses its job to another after about twice this.
+   * Default 30.
+   */
+  WORKER_LOCK_SECONDS: num(30, 1, 3600),
+  /** Seconds a stopping worker waits for its job to be released or
+   * finished before it quits anyway. Default 8 (docker stop gives 10). */
+  WORKER_SHUTDOWN_SECONDS: num(8, 1, 3600),
   /** Seconds a review pair stays reserved for one reviewer. */
   REVIEW_RESERVATION_SECONDS: int(600, 5, 86_400),
   /** Share of reviewed pairs also sent to a second reviewer. */
   REVIEW_OVERLAP: num(0, 0, 1),
+  /**
+   * The review queue collects both classes (likely duplicates and likely
+   * different pairs) until each has this many labels. Default 50.
+   */
+  REVIEW_WARMUP_LABELS: int(50, 0, 1_000_000),
+  /** Share of review picks drawn at random, in every phase. Default 0.15. */
+  REVIEW_RANDOM_SHARE: num(0.15, 0, 1),
+  /**
+   * Share of review picks (after the warm-up) where the encoder and word
+   * overlap disagree; the rest go to energies nearest the threshold.
+   * Default 0.25; with the random share at most 1.
+   */
+  REVIEW_DISAGREE_SHARE: num(0.25, 0, 1),
+  /** Nearest neighbours per item offered to reviewers. Default 5. */
+  REVIEW_NEIGHBOURS: int(5, 1, 100),
   /** Shared path for offline word vectors cache. */
   VECTORS_CACHE: z.string().optional(),
   /** Use the auto-selected tfjs backend, or force one. */

@@ -11,6 +11,10 @@ export const ErrorCode = {
   BadConfig: 'bad_config',
   NotFound: 'not_found',
   Conflict: 'conflict',
+  /** A review answer came after the pair's reservation ran out. */
+  ReservationExpired: 'reservation_expired',
+  /** A review answer for a pair the reviewer does not hold. */
+  NotReserved: 'not_reserved',
   TooLarge: 'too_large',
   Unauthorized: 'unauthorized',
   Forbidden: 'forbidden',

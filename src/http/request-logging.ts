@@ -31,7 +31,7 @@ export function requestIdOf(req: Request): string {
 
 /**
  * pino-http middleware logging one line per request at `info` (`warn`
- * for 4xx, `error` for 5xx) with `request.id`, and setting `req.log`.
+ * for 4xx and 503, `error` for other 5xx) with `request.id`, and setting `req.log`.
  * Authorization headers are redacted.
  */
 export function requestLogging(logger: Logger): RequestHandler {
@@ -44,6 +44,8 @@ export function requestLogging(logger: Logger): RequestHandler {
     },
     customAttributeKeys: { reqId: 'request.id' },
     customLogLevel: (_req, res, err) => {
+      // 503 means "still starting" or "shutting down": expected, not a bug.
+      if (res.statusCode === 503) return 'warn';
       if (err || res.statusCode >= 500) return 'error';
       return res.statusCode >= 400 ? 'warn' : 'info';
     },

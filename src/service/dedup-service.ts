@@ -327,7 +327,7 @@ export class DedupService {
       encoder.version,
       encoder.dim,
       live,
-      log,
+      this.logger,
     );
     this.followers.add(index);
     try {
@@ -563,7 +563,8 @@ export class DedupService {
     const loaded = await VectorIndex.load(
       indexDirFor(this.config.dataDir, version),
       { modelVersion: version, dim: encoder.dim },
-      { ...tuningFromConfig(this.config), logger: log },
+      // The index adds `model.version` to its own log lines.
+      { ...tuningFromConfig(this.config), logger: this.logger },
     );
 
     if (loaded) {
@@ -580,7 +581,13 @@ export class DedupService {
     }
 
     const expected = this.items.countVectors(version);
-    const index = emptyIndex(this.config, version, encoder.dim, expected, log);
+    const index = emptyIndex(
+      this.config,
+      version,
+      encoder.dim,
+      expected,
+      this.logger,
+    );
     await fillIndex(index, this.items);
     log.info({ count: index.size }, 'rebuilt the index from SQLite');
     this.origin = 'rebuilt';

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import BetterSqlite3 from 'better-sqlite3';
@@ -48,7 +48,11 @@ describe('runMigrations', () => {
     const ledger = db
       .prepare('SELECT version, name FROM schema_migrations')
       .all() as LedgerRow[];
-    expect(ledger).toEqual([{ version: 1, name: '001_init.sql' }]);
+    const shipped = readdirSync(defaultMigrationsDir)
+      .filter((name) => /^\d+_.*\.sql$/.test(name))
+      .sort();
+    expect(ledger.map((row) => row.name)).toEqual(shipped);
+    expect(ledger[0]).toEqual({ version: 1, name: '001_init.sql' });
 
     const tables = db
       .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
