@@ -1,0 +1,371 @@
+/**
+ * Does the review queue help? An offline experiment on pairs whose gold
+ * label is known: start from a weak model, let a selection rule pick a
+ * labelling budget of pairs from a pool, label them from gold, retrain,
+ * and measure held-out accuracy; compare with pairs picked at random.
+ *
+ * Per seed: the labelled file is shuffled into validation pairs, the
+ * weak model's training pairs, and the pool. The weak model is a fresh
+ * encoder trained briefly on its pairs. Each arm starts from the weak
+ * model's weights. The queue arms pick in rounds, as the service does
+ * between retrains: pool energies come from the latest retrained model,
+ * and the label counts that end the warm-up start at zero (the weak
+ * model's pairs are not in the store). Every arm's final model is the
+ * weak model fine-tuned on its training pairs plus the picked ones, with
+ * the same seed, epochs and validation pairs; its threshold is the one
+ * best on validation. Accuracy is measured on the test file at that
+ * threshold.
+ */
+import { mulberry32, shuffleInPlace } from '../data/seeded-random.js';
+import { SiameseEncoder } from '../encoder/siamese-encoder.js';
+import {
+  pairEnergies,
+  trainEncoder,
+  type TrainingPair,
+} from '../encoder/trainer.js';
+import type { EncoderConfig } from '../encoder/types.js';
+import type { TokenRows } from '../encoder/word-inputs.js';
+import { jaccardSimilarity } from '../eval/baselines.js';
+import { accuracyAt, rocAuc } from '../eval/binary-metrics.js';
+import type { SelectionPolicy } from './review-settings.js';
+import type { PickReason } from './review-types.js';
+import { selectCandidates, type LabelCounts } from './selection.js';
+
+/** A pair with a known label. */
+export interface GoldPair {
+  /** First text. */
+  a: string;
+  /** Second text. */
+  b: string;
+  /** 1 duplicate, 0 not. */
+  label: 0 | 1;
+}
+
+/** How a set of picks is made: at random, or by a selection policy. */
+export type ArmRule =
+  { kind: 'random' } | { kind: 'queue'; policy: SelectionPolicy };
+
+/** One way of choosing the pairs to label. */
+export interface Arm {
+  /** Name shown in the report. */
+  name: string;
+  /** How it picks. */
+  rule: ArmRule;
+}
+
+/** Settings of the experiment. */
+export interface SimulationOptions {
+  /** Labelled pairs the pool, the weak model and validation come from. */
+  labelled: readonly GoldPair[];
+  /** Held-out pairs accuracy is measured on. */
+  test: readonly GoldPair[];
+  /** The ways of picking to compare. */
+  arms: readonly Arm[];
+  /** One run per seed. */
+  seeds: readonly number[];
+  /** Pairs the weak model is trained on. */
+  weakPairs: number;
+  /** Epochs of the weak model's training. */
+  weakEpochs: number;
+  /** Pairs set aside for early stopping and the threshold. */
+  validationPairs: number;
+  /** Pairs each arm may have labelled. */
+  budget: number;
+  /** Pairs picked between retrains by the queue arms. */
+  round: number;
+  /** Most epochs of each retrain (early stopping on validation). */
+  epochs: number;
+  /** Epochs without improvement before a retrain stops. */
+  patience: number;
+  /** Architecture of the encoder. */
+  encoder: Partial<EncoderConfig>;
+  /** Told about each step, for progress output. */
+  onStep?: (message: string) => void;
+}
+
+/** What one arm achieved with one seed. */
+export interface ArmOutcome {
+  /** The arm's name. */
+  arm: string;
+  /** Test accuracy at the validation-best threshold. */
+  accuracy: number;
+  /** Test ROC AUC (threshold-free). */
+  auc: number;
+  /** Share of picked pairs whose gold label is duplicate. */
+  duplicateShare: number;
+  /**
+   * Share of picked pairs the picking model judged right: low means the
+   * arm found pairs the model gets wrong.
+   */
+  pickerAccuracy: number;
+  /** Picks by the strategy that chose them (queue arms). */
+  reasons: Partial<Record<PickReason, number>>;
+}
+
+/** One seed's run. */
+export interface SeedOutcome {
+  /** The seed. */
+  seed: number;
+  /** The weak model's test accuracy (at its validation-best threshold). */
+  weakAccuracy: number;
+  /** Each arm's outcome, in arm order. */
+  arms: ArmOutcome[];
+}
+
+/** Labelled texts with their word rows and Jaccard similarity. */
+interface Prepared extends GoldPair {
+  aRows: TokenRows;
+  bRows: TokenRows;
+  lexical: number;
+}
+
+interface Split {
+  validation: TrainingPair[];
+  weak: TrainingPair[];
+  pool: Prepared[];
+}
+
+/** Runs the experiment; one outcome per seed, in seed order. */
+export async function simulateReview(
+  options: SimulationOptions,
+): Promise<SeedOutcome[]> {
+  const outcomes: SeedOutcome[] = [];
+  for (const seed of options.seeds) {
+    outcomes.push(await runSeed(options, seed));
+  }
+  return outcomes;
+}
+
+async function runSeed(
+  options: SimulationOptions,
+  seed: number,
+): Promise<SeedOutcome> {
+  const step = options.onStep ?? (() => undefined);
+  const weak = await SiameseEncoder.create(options.encoder, seed);
+  try {
+    const split = splitFor(options, seed, weak);
+    const test = prepare(options.test, weak);
+    step(`seed ${seed}: training the weak model`);
+    await trainEncoder(weak, split.weak, split.validation, {
+      epochs: options.weakEpochs,
+      seed,
+    });
+    const weakScore = evaluate(weak, test);
+
+    const arms: ArmOutcome[] = [];
+    for (const [index, arm] of options.arms.entries()) {
+      step(`seed ${seed}: arm ${arm.name}`);
+      const random = mulberry32(seed * 1000 + index + 1);
+      arms.push(await runArm(options, arm, seed, weak, split, test, random));
+    }
+    return { seed, weakAccuracy: weakScore.accuracy, arms };
+  } finally {
+    weak.dispose();
+  }
+}
+
+/** Shuffles the labelled pairs into validation, weak and pool parts. */
+function splitFor(
+  options: SimulationOptions,
+  seed: number,
+  encoder: SiameseEncoder,
+): Split {
+  const order = shuffleInPlace(
+    options.labelled.map((_, i) => i),
+    mulberry32(seed),
+  );
+  const take = (from: number, to: number) =>
+    order.slice(from, to).map((i) => options.labelled[i] as GoldPair);
+
+  const v = options.validationPairs;
+  const w = v + options.weakPairs;
+  return {
+    validation: take(0, v).map(toTraining),
+    weak: take(v, w).map(toTraining),
+    pool: prepare(take(w, order.length), encoder),
+  };
+}
+
+async function runArm(
+  options: SimulationOptions,
+  arm: Arm,
+  seed: number,
+  weak: SiameseEncoder,
+  split: Split,
+  test: Prepared[],
+  random: () => number,
+): Promise<ArmOutcome> {
+  const picked =
+    arm.rule.kind === 'random'
+      ? pickRandom(split.pool, weak, options.budget, random)
+      : await pickByQueue(options, arm.rule.policy, seed, weak, split, random);
+
+  const model = await retrain(options, seed, weak, split, picked.indices);
+  try {
+    const score = evaluate(model, test);
+    const labels = picked.indices.map((i) => split.pool[i]?.label ?? 0);
+    return {
+      arm: arm.name,
+      accuracy: score.accuracy,
+      auc: score.auc,
+      duplicateShare: mean(labels),
+      pickerAccuracy: picked.right / Math.max(1, picked.indices.length),
+      reasons: picked.reasons,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+interface Picked {
+  /** Pool indices, in the order picked. */
+  indices: number[];
+  /** How many the picking model judged right. */
+  right: number;
+  /** Picks by strategy. */
+  reasons: Partial<Record<PickReason, number>>;
+}
+
+function pickRandom(
+  pool: readonly Prepared[],
+  weak: SiameseEncoder,
+  budget: number,
+  random: () => number,
+): Picked {
+  const indices = shuffleInPlace(
+    pool.map((_, i) => i),
+    random,
+  ).slice(0, budget);
+  const energies = energiesOf(
+    weak,
+    indices.map((i) => pool[i] as Prepared),
+  );
+  const right = indices.filter(
+    (i, k) => (energies[k] ?? 0) <= weak.threshold === (pool[i]?.label === 1),
+  ).length;
+  return { indices, right, reasons: { random: indices.length } };
+}
+
+/** Picks in rounds, retraining between them as the service would. */
+async function pickByQueue(
+  options: SimulationOptions,
+  policy: SelectionPolicy,
+  seed: number,
+  weak: SiameseEncoder,
+  split: Split,
+  random: () => number,
+): Promise<Picked> {
+  const picked: number[] = [];
+  const taken = new Set<number>();
+  const labels: LabelCounts = { duplicate: 0, different: 0 };
+  const reasons: Partial<Record<PickReason, number>> = {};
+  let right = 0;
+  let model = weak;
+
+  try {
+    while (picked.length < options.budget) {
+      const open = split.pool.flatMap((_, i) => (taken.has(i) ? [] : [i]));
+      if (open.length === 0) break;
+      const energies = energiesOf(
+        model,
+        open.map((i) => split.pool[i] as Prepared),
+      );
+      const candidates = open.map((i, k) => ({
+        id: i,
+        energy: energies[k] ?? 0,
+        lexical: split.pool[i]?.lexical ?? 0,
+        skipped: false,
+      }));
+      const want = Math.min(options.round, options.budget - picked.length);
+      const state = { threshold: model.threshold, labels };
+      const picks = selectCandidates(candidates, want, state, policy, random);
+
+      const energyOf = new Map(candidates.map((c) => [c.id, c.energy]));
+      for (const pick of picks) {
+        const gold = split.pool[pick.id]?.label === 1;
+        const guess = (energyOf.get(pick.id) ?? 0) <= model.threshold;
+        if (guess === gold) right += 1;
+        labels[gold ? 'duplicate' : 'different'] += 1;
+        reasons[pick.reason] = (reasons[pick.reason] ?? 0) + 1;
+        picked.push(pick.id);
+        taken.add(pick.id);
+      }
+
+      if (picked.length < options.budget) {
+        const next = await retrain(options, seed, weak, split, picked);
+        if (model !== weak) model.dispose();
+        model = next;
+      }
+    }
+  } finally {
+    if (model !== weak) model.dispose();
+  }
+  return { indices: picked, right, reasons };
+}
+
+/** A copy of the weak model fine-tuned on its pairs plus `picked`. */
+async function retrain(
+  options: SimulationOptions,
+  seed: number,
+  weak: SiameseEncoder,
+  split: Split,
+  picked: readonly number[],
+): Promise<SiameseEncoder> {
+  const model = weak.clone();
+  const train = [
+    ...split.weak,
+    ...picked.map((i) => toTraining(split.pool[i] as GoldPair)),
+  ];
+  await trainEncoder(model, train, split.validation, {
+    epochs: options.epochs,
+    patience: options.patience,
+    seed,
+  });
+  return model;
+}
+
+function evaluate(
+  model: SiameseEncoder,
+  test: readonly Prepared[],
+): { accuracy: number; auc: number } {
+  const energy = [...energiesOf(model, test)];
+  const labels = test.map((pair) => pair.label);
+  return {
+    accuracy: accuracyAt({ energy }, labels, model.threshold),
+    auc: rocAuc({ energy }, labels),
+  };
+}
+
+function energiesOf(
+  model: SiameseEncoder,
+  pairs: readonly Prepared[],
+): Float64Array {
+  return pairEnergies(
+    model,
+    pairs.map((p) => p.aRows),
+    pairs.map((p) => p.bRows),
+  );
+}
+
+function prepare(
+  pairs: readonly GoldPair[],
+  encoder: SiameseEncoder,
+): Prepared[] {
+  const aRows = encoder.rows(pairs.map((p) => p.a));
+  const bRows = encoder.rows(pairs.map((p) => p.b));
+  return pairs.map((pair, i) => ({
+    ...pair,
+    aRows: aRows[i] as TokenRows,
+    bRows: bRows[i] as TokenRows,
+    lexical: jaccardSimilarity(pair.a, pair.b),
+  }));
+}
+
+function toTraining(pair: GoldPair): TrainingPair {
+  return { a: pair.a, b: pair.b, label: pair.label, binary: true };
+}
+
+function mean(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}

@@ -1,0 +1,185 @@
+/**
+ * The review simulation as a Markdown section: accuracy per arm over
+ * seeds (mean, standard deviation, range), each queue arm's paired
+ * difference from random picks, and a verdict that says plainly whether
+ * the difference is larger than the noise between seeds.
+ */
+import type { SelectionPolicy } from './review-settings.js';
+import type { ArmOutcome, SeedOutcome } from './review-simulation.js';
+
+/** What the report says about how the run was set up. */
+export interface SimulationSetup {
+  /** The command line that produced it. */
+  command: string;
+  /** Labelled file the pool came from, and the test file. */
+  files: { labelled: string; test: string };
+  /** Sizes: validation, weak training, pool, budget, round. */
+  sizes: {
+    validation: number;
+    weak: number;
+    pool: number;
+    budget: number;
+    round: number;
+  };
+  /** Weak model epochs and retrain epochs (most) and patience. */
+  epochs: { weak: number; retrain: number; patience: number };
+  /** Encoder architecture, as text. */
+  encoder: string;
+  /** The queue's policy. */
+  policy: SelectionPolicy;
+  /** Wall-clock seconds of the run. */
+  seconds: number;
+  /** Machine description. */
+  machine: string;
+}
+
+/** Mean, sample standard deviation, and range. */
+export interface Spread {
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+}
+
+/** The spread of `values` (sd 0 for fewer than two). */
+export function spreadOf(values: readonly number[]): Spread {
+  const n = values.length;
+  const mean = values.reduce((sum, v) => sum + v, 0) / Math.max(1, n);
+  const variance =
+    n < 2 ? 0 : values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
+  return {
+    mean,
+    sd: Math.sqrt(variance),
+    min: Math.min(...values),
+    max: Math.max(...values),
+  };
+}
+
+/** What the paired differences say. */
+export type Verdict = 'better' | 'worse' | 'no clear difference' | 'one seed';
+
+/**
+ * The verdict on paired differences (queue minus random, per seed):
+ * `better` when every seed improved and the mean exceeds two standard
+ * errors, `worse` in the mirror case, `one seed` when there is no
+ * spread to judge by, else `no clear difference`.
+ */
+export function verdict(differences: readonly number[]): Verdict {
+  if (differences.length < 2) return 'one seed';
+  const { mean, sd } = spreadOf(differences);
+  const se = sd / Math.sqrt(Math.max(1, differences.length));
+  if (differences.every((d) => d > 0) && mean > 2 * se) return 'better';
+  if (differences.every((d) => d < 0) && -mean > 2 * se) return 'worse';
+  return 'no clear difference';
+}
+
+const pct = (x: number) => (100 * x).toFixed(1);
+const pm = (s: Spread) =>
+  `${pct(s.mean)} ± ${pct(s.sd)} (${pct(s.min)}–${pct(s.max)})`;
+
+/** The Markdown body of the section. */
+export function simulationSection(
+  outcomes: readonly SeedOutcome[],
+  setup: SimulationSetup,
+): string {
+  const names = outcomes[0]?.arms.map((a) => a.arm) ?? [];
+  const byArm = (name: string): ArmOutcome[] =>
+    outcomes.flatMap((o) => o.arms.filter((a) => a.arm === name));
+  const shares = setup.policy.shares;
+
+  const lines = [
+    '## Does the review queue help?',
+    '',
+    `Written by \`${setup.command}\` on ${new Date().toISOString()} ` +
+      `(${setup.machine}; ${Math.round(setup.seconds)} s).`,
+    '',
+    `Pool, weak-model pairs and validation pairs are drawn from ` +
+      `\`${setup.files.labelled}\` with the seed; accuracy is measured on ` +
+      `\`${setup.files.test}\` at the threshold best on the ` +
+      `${setup.sizes.validation} validation pairs. The weak model is a ` +
+      `fresh encoder (${setup.encoder}) trained ${setup.epochs.weak} ` +
+      `epoch(s) on ${setup.sizes.weak} pairs. Each arm has ` +
+      `${setup.sizes.budget} of the ${setup.sizes.pool} pool pairs labelled ` +
+      `from gold, then the weak model is fine-tuned on its ` +
+      `${setup.sizes.weak} + ${setup.sizes.budget} pairs (at most ` +
+      `${setup.epochs.retrain} epochs, patience ${setup.epochs.patience}, ` +
+      'same seed for every arm). Queue arms pick ' +
+      `${setup.sizes.round} pairs a round and are retrained between ` +
+      'rounds, as the service retrains between batches of labels; ' +
+      `their warm-up lasts until each class has ` +
+      `${setup.policy.warmupLabels} labels. The queue's shares after the ` +
+      `warm-up: uncertain ${shares.uncertain.toFixed(2)}, disagreement ` +
+      `${shares.disagree.toFixed(2)}, random ${shares.random.toFixed(2)}.`,
+    '',
+    `Test accuracy in %, mean ± standard deviation over ` +
+      `${outcomes.length} seeds (range). "Picker right" is how often the ` +
+      'model that chose a pair judged it correctly: the lower, the more ' +
+      'the arm asked about pairs the model gets wrong.',
+    '',
+    '| arm | test accuracy | test AUC | duplicates among picks | picker right |',
+    '|---|---|---|---|---|',
+    `| weak model (no new labels) | ${pm(spreadOf(outcomes.map((o) => o.weakAccuracy)))} | | | |`,
+    ...names.map((name) => {
+      const arms = byArm(name);
+      return (
+        `| ${name} | ${pm(spreadOf(arms.map((a) => a.accuracy)))} | ` +
+        `${pm(spreadOf(arms.map((a) => a.auc)))} | ` +
+        `${pct(spreadOf(arms.map((a) => a.duplicateShare)).mean)} | ` +
+        `${pct(spreadOf(arms.map((a) => a.pickerAccuracy)).mean)} |`
+      );
+    }),
+    '',
+    ...comparison(outcomes, names),
+    'Per seed (test accuracy %):',
+    '',
+    `| seed | weak | ${names.join(' | ')} |`,
+    `|---|---|${names.map(() => '---').join('|')}|`,
+    ...outcomes.map(
+      (o) =>
+        `| ${o.seed} | ${pct(o.weakAccuracy)} | ` +
+        `${o.arms.map((a) => pct(a.accuracy)).join(' | ')} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+const VERDICT_TEXT: Record<Verdict, (arm: string) => string> = {
+  better: (arm) =>
+    `${arm} beat random picks on every seed, by more than two standard ` +
+    'errors of the difference.',
+  worse: (arm) =>
+    `${arm} did worse than random picks on every seed, by more than two ` +
+    'standard errors of the difference.',
+  'no clear difference': () =>
+    'no clear difference: the gap is within the noise between seeds.',
+  'one seed': () => 'a single seed, so no judgement on the noise.',
+};
+
+/** Paired differences of each queue arm against the random arm. */
+function comparison(
+  outcomes: readonly SeedOutcome[],
+  names: readonly string[],
+): string[] {
+  const random = names.find((name) => name.startsWith('random'));
+  if (!random) return [];
+
+  return names
+    .filter((name) => name !== random)
+    .map((name) => {
+      const diffs = outcomes.map((o) => {
+        const arm = o.arms.find((a) => a.arm === name);
+        const base = o.arms.find((a) => a.arm === random);
+        return (arm?.accuracy ?? 0) - (base?.accuracy ?? 0);
+      });
+      const s = spreadOf(diffs);
+      const wins = diffs.filter((d) => d > 0).length;
+      const call = verdict(diffs);
+      const sign = s.mean >= 0 ? '+' : '';
+      return (
+        `**${name} vs ${random}:** ${sign}${pct(s.mean)} points ` +
+        `(sd ${pct(s.sd)}; better on ${wins} of ${diffs.length} seeds) — ` +
+        VERDICT_TEXT[call](name)
+      );
+    })
+    .flatMap((line) => [line, '']);
+}
