@@ -3,10 +3,14 @@ import type { Command } from 'commander';
 
 import { embedCommand } from './embed.js';
 import { evalCommand } from './eval.js';
+import { importCommand } from './import.js';
 import { reportCommand } from './report.js';
+import { serveCommand } from './serve.js';
+import { simulateReviewCommand } from './simulate-review.js';
 import { splitCommand } from './split.js';
 import { trainCommand } from './train.js';
 import { vectorsCommand } from './vectors.js';
+import { workerCommand } from './worker.js';
 
 export function registerCommands(program: Command): void {
   trainCommand(program);
@@ -15,4 +19,8 @@ export function registerCommands(program: Command): void {
   splitCommand(program);
   reportCommand(program);
   vectorsCommand(program);
+  workerCommand(program);
+  serveCommand(program);
+  importCommand(program);
+  simulateReviewCommand(program);
 }
