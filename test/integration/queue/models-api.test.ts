@@ -4,6 +4,7 @@
  * back to the first one (saved index), and refuse version strings that
  * could name a path.
  */
+import { request } from 'node:http';
 import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,10 +39,7 @@ describe('model versions over HTTP', () => {
     await loadCorpus(stack.service, await quoraQuestions(300), []);
     await stack.service.saveIndex();
 
-    const other = await SiameseEncoder.create(
-      { units: 16, projection: 16 },
-      7,
-    );
+    const other = await SiameseEncoder.create({ units: 16, projection: 16 }, 7);
     other.version = 'other-1';
     const folder = path.join(stack.config.dataDir, 'models', 'other-1');
     other.save(folder);
@@ -82,11 +80,38 @@ describe('model versions over HTTP', () => {
     expect(stack.service.status().modelVersion).toBe(WEAK_VERSION);
   });
 
+  /**
+   * POSTs to the activate path with `version` as written: fetch would
+   * resolve a `..` segment before sending, so the server never saw it.
+   */
+  const activateRaw = (version: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(stack.http.url);
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: `/v1/models/${version}/activate`,
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+
   it('refuses bad and unknown versions', async () => {
     for (const bad of ['..', '..%2F..%2Fetc', '%2Fetc%2Fpasswd', '.hidden']) {
-      const res = await activate(bad);
+      const res = await activateRaw(bad);
       expect(res.status, bad).toBe(400);
-      expect(((await res.json()) as { code: string }).code).toBe('bad_input');
+      expect((JSON.parse(res.body) as { code: string }).code, bad).toBe(
+        'bad_input',
+      );
     }
     const missing = await activate('no-such-version');
     expect(missing.status).toBe(404);
