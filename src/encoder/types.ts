@@ -19,6 +19,13 @@ export interface EncoderConfig {
   pooling: 'mean' | 'max' | 'last';
   /** Also feed the mean of the word vectors to the projection. */
   wordSkip: boolean;
+  /**
+   * How the word-vector mean of `wordSkip` weighs words: `uniform`, or
+   * `frequency`, which lets rare words count more (weight a / (a + p),
+   * p a Zipf estimate of the word's frequency from its rank in the
+   * vectors). Models saved without it use `uniform`.
+   */
+  meanWeights?: 'uniform' | 'frequency';
   /** Size of the output projection; 0 means no projection. */
   projection: number;
   /** Scale each output vector to unit length. */

@@ -38,6 +38,7 @@ interface TrainFlags {
   pooling?: EncoderConfig['pooling'];
   projection?: number;
   normalize?: boolean;
+  meanWeights?: 'uniform' | 'frequency';
   maxLength?: number;
   limit?: number;
   skipInvalid?: boolean;
@@ -100,6 +101,12 @@ export function trainCommand(program: Command): void {
       wholeNumber('--projection'),
     )
     .option('--normalize', 'L2-normalise outputs')
+    .addOption(
+      new Option(
+        '--mean-weights <how>',
+        'weigh words in the word-vector mean (frequency: rare words count more)',
+      ).choices(['uniform', 'frequency']),
+    )
     .option(
       '--max-length <n>',
       'tokens kept per sentence',
@@ -223,6 +230,7 @@ function architecture(flags: TrainFlags): Partial<EncoderConfig> {
   if (flags.pooling) config.pooling = flags.pooling;
   if (flags.projection !== undefined) config.projection = flags.projection;
   if (flags.normalize) config.normalize = true;
+  if (flags.meanWeights) config.meanWeights = flags.meanWeights;
   if (flags.maxLength) config.maxLength = flags.maxLength;
   if (flags.margin) config.margin = flags.margin;
   return config;
