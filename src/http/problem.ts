@@ -52,6 +52,12 @@ export const TITLE_BY_CODE: Readonly<Record<ErrorCode, string>> = {
 /** The media type of error responses. */
 export const PROBLEM_TYPE = 'application/problem+json';
 
+/**
+ * The detail key an AppError uses to ask the client to come back later:
+ * a number of seconds, sent as the `Retry-After` header.
+ */
+export const RETRY_AFTER_DETAIL = 'retryAfterSeconds';
+
 /** One field that failed validation. */
 export interface FieldError {
   /** Dotted path of the field, e.g. `items.3.text`; `body` for the body. */
@@ -100,13 +106,17 @@ export function problemOf(err: AppError, requestId?: string): Problem {
   return problem;
 }
 
-/** Writes `err` as a problem response. */
+/** Writes `err` as a problem response, with Retry-After when it asks. */
 export function sendProblem(
   res: Response,
   err: AppError,
   requestId?: string,
 ): void {
   const problem = problemOf(err, requestId);
+  const retryAfter = err.details?.[RETRY_AFTER_DETAIL];
+  if (typeof retryAfter === 'number') {
+    res.set('Retry-After', String(Math.ceil(retryAfter)));
+  }
   res.status(problem.status).type(PROBLEM_TYPE).json(problem);
 }
 

@@ -3,35 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { defineRoute } from '../../../src/http/api-route.js';
-import { openApiPath } from '../../../src/http/openapi.js';
 import type { RouterMount } from '../../../src/http/router-mount.js';
 import { removeDir, saveTestModel, tempDir } from '../service/fixtures.js';
 import { startTestServer, type TestServer } from './http-fixture.js';
-
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
-  handle: { stack?: Layer[] };
-  rawPath?: unknown;
-}
-
-/** Every route the app serves, as `METHOD /openapi/{path}`. */
-function servedRoutes(stack: Layer[], prefix = ''): string[] {
-  return stack.flatMap((layer) => {
-    if (layer.route) {
-      return Object.keys(layer.route.methods)
-        .filter((m) => m !== '_all')
-        .map((m) => `${m} ${openApiPath(`${prefix}${layer.route?.path}`)}`);
-    }
-    if (layer.handle.stack) {
-      const at = typeof layer.rawPath === 'string' ? layer.rawPath : '';
-      return servedRoutes(
-        layer.handle.stack,
-        `${prefix}${at === '/' ? '' : at}`,
-      );
-    }
-    return [];
-  });
-}
+import { documentedRoutes, servedRoutes } from './served-routes.js';
 
 /** The parts of openapi.json the tests read. */
 const openApi = z.object({
@@ -147,12 +122,8 @@ describe('operational endpoints', () => {
     expect(reply.status).toBe(200);
     const doc = reply.body;
     expect(doc.openapi).toBe('3.1.0');
-    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
-      Object.keys(item).map((method) => `${method} ${path}`),
-    );
-    const served = servedRoutes(
-      (server.app as unknown as { router: { stack: Layer[] } }).router.stack,
-    );
+    const documented = documentedRoutes(doc.paths);
+    const served = servedRoutes(server.app);
     expect(served.length).toBeGreaterThan(12);
     expect(new Set(served)).toEqual(new Set(documented));
     expect(served).toContain('post /v1/train');
