@@ -13,8 +13,8 @@
  *    different pairs. Each pick counts as a label of the class guessed,
  *    so one batch is split between the two.
  * 3. After the warm-up, the pair whose energy is nearest the threshold
- *    (share `uncertain`), or the pair that the encoder and the word
- *    overlap rank furthest apart (share `disagree`).
+ *    (share `uncertain`), or a pair the encoder and the word overlap
+ *    judge differently (share `disagree`; see {@link disagreementOrder}).
  * Pairs the reviewer skipped come last, once the rest of the pool is
  * used up.
  */
@@ -185,26 +185,44 @@ class LazyOrders {
           )
           .map((c) => c.id);
       default:
-        return disagreementOrder(this.pool);
+        return disagreementOrder(this.pool, t);
     }
   }
 }
 
 /**
- * Ids ordered by how far apart the encoder and word overlap rank each
- * pair: the gap between its percentile by closeness (low energy first)
- * and its percentile by Jaccard similarity, largest gap first.
+ * Least gap between a pair's percentile by closeness and by word overlap
+ * for the two signals to count as disagreeing: one puts the pair in its
+ * upper half, the other in its lower half, or further apart.
  */
-export function disagreementOrder(pool: readonly PoolCandidate[]): number[] {
+export const DISAGREEMENT_GAP = 0.5;
+
+/**
+ * Ids of pairs the encoder and word overlap judge differently. Each pair
+ * gets the gap between its percentile by closeness (low energy first) and
+ * by Jaccard similarity. Pairs with a gap of at least DISAGREEMENT_GAP
+ * come first, those with energy nearest `threshold` first: the largest
+ * gaps alone are mostly pairs the encoder already gets right (a
+ * paraphrase with new words, a shared template with a different
+ * subject), while a disagreement near the threshold is one the model
+ * cannot settle. The other pairs follow, largest gap first.
+ */
+export function disagreementOrder(
+  pool: readonly PoolCandidate[],
+  threshold: number,
+): number[] {
   const closeness = percentRanks(pool.map((c) => -c.energy));
   const overlap = percentRanks(pool.map((c) => c.lexical));
-  return pool
-    .map((c, i) => ({
-      id: c.id,
-      gap: Math.abs((closeness[i] ?? 0) - (overlap[i] ?? 0)),
-    }))
-    .sort((x, y) => y.gap - x.gap || x.id - y.id)
-    .map((entry) => entry.id);
+  const scored = pool.map((c, i) => ({
+    id: c.id,
+    gap: Math.abs((closeness[i] ?? 0) - (overlap[i] ?? 0)),
+    doubt: Math.abs(c.energy - threshold),
+  }));
+  const split = scored.filter((e) => e.gap >= DISAGREEMENT_GAP);
+  const rest = scored.filter((e) => e.gap < DISAGREEMENT_GAP);
+  split.sort((x, y) => x.doubt - y.doubt || x.id - y.id);
+  rest.sort((x, y) => y.gap - x.gap || x.id - y.id);
+  return [...split, ...rest].map((entry) => entry.id);
 }
 
 /**

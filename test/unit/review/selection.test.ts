@@ -227,13 +227,37 @@ describe('percentRanks', () => {
 });
 
 describe('disagreementOrder', () => {
-  it('puts pairs ranked far apart by the two signals first', () => {
-    const order = disagreementOrder([
-      { id: 1, energy: 0.1, lexical: 0.9, skipped: false },
-      { id: 2, energy: 0.2, lexical: 0.0, skipped: false },
-      { id: 3, energy: 0.9, lexical: 0.1, skipped: false },
-    ]);
+  it('puts disagreements first, nearest the threshold first', () => {
+    const order = disagreementOrder(
+      [
+        // Both signals agree: close and sharing most words.
+        { id: 1, energy: 0.1, lexical: 0.9, skipped: false },
+        // Encoder close, no shared words: the widest disagreement.
+        { id: 2, energy: 0.05, lexical: 0.0, skipped: false },
+        // Encoder far, many shared words, energy near the threshold.
+        { id: 3, energy: 0.55, lexical: 0.95, skipped: false },
+        // Both agree: far and no shared words.
+        { id: 4, energy: 1.4, lexical: 0.05, skipped: false },
+      ],
+      0.5,
+    );
 
-    expect(order[0]).toBe(2);
+    expect(order.slice(0, 2)).toEqual([3, 2]);
+    expect(order.slice(2).sort()).toEqual([1, 4]);
+  });
+
+  it('falls back to the largest gap when no pair disagrees', () => {
+    const order = disagreementOrder(
+      [
+        { id: 1, energy: 0.1, lexical: 0.9, skipped: false },
+        { id: 2, energy: 0.3, lexical: 0.5, skipped: false },
+        { id: 3, energy: 0.6, lexical: 0.6, skipped: false },
+        { id: 4, energy: 0.9, lexical: 0.1, skipped: false },
+      ],
+      0.5,
+    );
+
+    // Gaps: 0, 1/3, 1/3, 0; ties keep id order.
+    expect(order).toEqual([2, 3, 1, 4]);
   });
 });
