@@ -1,7 +1,8 @@
 /**
- * The built `serve` command (`node dist/cli/main.js serve`) as a real
- * process for the fault tests: started on an ephemeral port over its
- * own DATA_DIR, waited on until ready, killed however a test likes.
+ * The built command line (`node dist/cli/main.js`) as real processes
+ * for the fault tests: `serve` on an ephemeral port over its own
+ * DATA_DIR, waited on until ready, `worker`, killed however a test
+ * likes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -19,10 +20,14 @@ export interface ServeExit {
 }
 
 /** A started serve process. */
-export interface ServeProcess {
-  child: ChildProcess;
+export interface ServeProcess extends CliProcess {
   /** The base URL it logged as listening on. */
   url: string;
+}
+
+/** A started command-line process. */
+export interface CliProcess {
+  child: ChildProcess;
   /** Everything written to stdout and stderr so far. */
   output: () => string;
   /** Resolves when the process has ended. */
@@ -32,19 +37,18 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `serve` with `env` over the test's environment (PORT 0, JSON
- * logs at info) and resolves once it is listening. Fails with the
- * output when it exits first or says nothing for 30 s.
+ * Starts `node dist/cli/main.js <args>` (built first if src/ is newer)
+ * with `env` over the test's environment, JSON logs at info.
  */
-export async function startServe(
+export function startCli(
+  args: string[],
   env: Record<string, string>,
-): Promise<ServeProcess> {
+): CliProcess {
   ensureBuilt();
-  const child = spawn(process.execPath, [mainJs, 'serve'], {
+  const child = spawn(process.execPath, [mainJs, ...args], {
     cwd: projectRoot,
     env: {
       ...process.env,
-      PORT: '0',
       LOG_LEVEL: 'info',
       SEED_CORPUS: '',
       PROGRESS: '0',
@@ -54,7 +58,6 @@ export async function startServe(
   const chunks: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const output = () => Buffer.concat(chunks).toString('utf8');
   const exited = new Promise<ServeExit>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal }));
@@ -62,15 +65,33 @@ export async function startServe(
   let ended = false;
   void exited.then(() => (ended = true));
 
-  const kill = async () => {
-    if (!ended) child.kill('SIGKILL');
-    return exited;
+  return {
+    child,
+    output: () => Buffer.concat(chunks).toString('utf8'),
+    exited,
+    kill: async () => {
+      if (!ended && child.exitCode === null) child.kill('SIGKILL');
+      return exited;
+    },
   };
+}
+
+/**
+ * Starts `serve` with `env` (PORT 0 unless given) and resolves once it
+ * is listening. Fails with the output when it exits first or says
+ * nothing for 30 s.
+ */
+export async function startServe(
+  env: Record<string, string>,
+): Promise<ServeProcess> {
+  const proc = startCli(['serve'], { PORT: '0', ...env });
+  let ended = false;
+  void proc.exited.then(() => (ended = true));
   try {
-    const url = await listeningUrl(output, () => ended);
-    return { child, url, output, exited, kill };
+    const url = await listeningUrl(proc.output, () => ended);
+    return { ...proc, url };
   } catch (err) {
-    await kill();
+    await proc.kill();
     throw err;
   }
 }
