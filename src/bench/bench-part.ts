@@ -1,9 +1,10 @@
 /**
  * The contract of a benchmark part. Each part measures one thing (the
  * encoder, the index, the HTTP API...) and owns one section of
- * BENCHMARKS.md; `npm run bench -- --only <name>` runs a single part.
+ * BENCHMARKS.md; `npm run bench -- --part <name>` runs a single part.
  * Add a part by listing it in parts.ts.
  */
+import type { BenchOptions } from './bench-options.js';
 
 /** What a part hands back for its section of BENCHMARKS.md. */
 export interface PartResult {
@@ -15,10 +16,13 @@ export interface PartResult {
 
 /** One benchmark part. */
 export interface BenchPart {
-  /** Name used by `--only` and as the BENCHMARKS.md section name. */
+  /** Name used by `--part` and as the BENCHMARKS.md section name. */
   name: string;
   /** Heading of the section. */
   title: string;
-  /** Runs the measurements; `log` prints progress to stderr. */
-  run(log: (line: string) => void): Promise<PartResult>;
+  /**
+   * Runs the measurements; `log` prints progress to stderr, `options`
+   * holds the sizes and durations the command line chose.
+   */
+  run(log: (line: string) => void, options: BenchOptions): Promise<PartResult>;
 }

@@ -4,6 +4,16 @@
  */
 import type { BenchPart } from './bench-part.js';
 import { encoderPart } from './encoder-bench.js';
+import { httpPart } from './http-bench.js';
+import { indexPart } from './index-bench.js';
+import { loadPart } from './load-bench.js';
+import { retrainPart } from './retrain-bench.js';
 
-/** Registered parts; `--only <name>` picks among them. */
-export const BENCH_PARTS: BenchPart[] = [encoderPart];
+/** Registered parts; `--part <name>` picks among them. */
+export const BENCH_PARTS: BenchPart[] = [
+  encoderPart,
+  indexPart,
+  httpPart,
+  loadPart,
+  retrainPart,
+];

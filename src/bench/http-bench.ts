@@ -1,0 +1,252 @@
+/**
+ * The `http` benchmark part: the real app on loopback at each corpus
+ * size. Real texts are ingested through POST /v1/items/batch (items/s),
+ * POST /v1/search is loaded with autocannon from a child process at one
+ * and at several connections (p50, p99, requests/s, errors), and at the
+ * largest size `siamese-dedup serve` is started on the saved DATA_DIR
+ * and timed until /readyz answers 200.
+ */
+import fs from 'node:fs';
+
+import * as tf from '@tensorflow/tfjs';
+
+import {
+  corpusOf,
+  describeCorpus,
+  describeSources,
+  realTexts,
+  type Corpus,
+} from './bench-corpus.js';
+import type { BenchOptions } from './bench-options.js';
+import type { BenchPart } from './bench-part.js';
+import {
+  describeSettings,
+  ingestOverHttp,
+  startBenchServer,
+  tempDataDir,
+  type IngestTiming,
+} from './bench-server.js';
+import type { LoadResult } from './load-protocol.js';
+import { runLoad } from './load-runner.js';
+import {
+  fixed,
+  int,
+  ms,
+  table,
+  verdict,
+  type Target,
+} from './report-format.js';
+import { timeServeStartup, type StartupTiming } from './serve-startup.js';
+
+/** Ingest rate through the API: at least 1,000 items/s. */
+export const INGEST_TARGET: Target = { value: 1000, kind: 'min' };
+/** Search p99 at the largest size: at most 10 ms. */
+export const SEARCH_P99_TARGET: Target = { value: 10, kind: 'max' };
+/** `serve` start-up with a saved index, until ready: at most 3 s. */
+export const STARTUP_TARGET: Target = { value: 3, kind: 'max' };
+
+/** Connections of the search load: one client alone, then several. */
+const CONNECTIONS = [1, 8];
+
+/** Starts of `serve` timed, one after another. */
+const STARTS = 2;
+
+/** Results at one corpus size. */
+interface SizeResult {
+  size: number;
+  corpus: Corpus;
+  ingest: IngestTiming;
+  searches: { connections: number; load: LoadResult }[];
+  startups: StartupTiming[];
+}
+
+/** Search bodies: real texts kept out of the corpus. */
+export function searchBodies(queries: readonly string[]): string[] {
+  return queries.map((text) => JSON.stringify({ text, k: 10 }));
+}
+
+async function measureSize(
+  size: number,
+  options: BenchOptions,
+  timeStartup: boolean,
+  log: (line: string) => void,
+): Promise<SizeResult> {
+  const real = await realTexts();
+  const corpus = corpusOf(real.stored, size);
+  const dataDir = tempDataDir('http');
+  try {
+    const server = await startBenchServer({
+      modelDir: options.modelDir,
+      dataDir,
+    });
+    const searches = [];
+    let ingest: IngestTiming;
+    try {
+      log(`http: ingesting ${size} items`);
+      ingest = await ingestOverHttp(server, corpus.texts, log);
+      for (const connections of CONNECTIONS) {
+        log(`http: search load, ${connections} connection(s)`);
+        const load = await runLoad({
+          url: server.url,
+          connections,
+          seconds: options.searchSeconds,
+          kinds: [
+            {
+              name: 'search',
+              path: '/v1/search',
+              bodies: searchBodies(real.queries),
+              share: 1,
+            },
+          ],
+        });
+        searches.push({ connections, load });
+      }
+    } finally {
+      await server.close();
+    }
+
+    const startups = [];
+    for (let i = 0; timeStartup && i < STARTS; i++) {
+      log(`http: timing serve start-up ${i + 1} of ${STARTS}`);
+      startups.push(await timeServeStartup(dataDir, options.modelDir));
+    }
+    return { size, corpus, ingest, searches, startups };
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function errorsOf(load: LoadResult): number {
+  return load.errors + load.non2xx;
+}
+
+function render(
+  results: SizeResult[],
+  options: BenchOptions,
+  files: string[],
+): string {
+  const out: string[] = [];
+  const largest = results.at(-1);
+  out.push(
+    'The real service in the benchmark process (DedupService and the ' +
+      'Express app of `createApp`, listening on 127.0.0.1), with a fresh ' +
+      `temporary DATA_DIR per size and settings ${describeSettings()}. ` +
+      `Model \`${options.modelDir}\`. autocannon runs in a child ` +
+      'process, so client and server each have an event loop; on a ' +
+      'two-core machine they share the cores.' +
+      (options.quick ? ' **`--quick` run: small sizes, not a result.**' : ''),
+  );
+  out.push(
+    'Corpora: ' +
+      results
+        .map((r) => `${int(r.size)} items: ${describeCorpus(r.corpus)}`)
+        .join(' ') +
+      ` ${describeSources(files)}`,
+  );
+
+  out.push('### Ingest through POST /v1/items/batch');
+  out.push(
+    table(
+      ['items', 'batch', 'wall', 'items/s wall', 'items/s CPU', 'target'],
+      results.map((r) => {
+        const rate = r.ingest.items / r.ingest.time.wall;
+        return [
+          int(r.size),
+          int(r.ingest.batch),
+          `${fixed(r.ingest.time.wall, 1)} s`,
+          int(rate),
+          int(r.ingest.items / r.ingest.time.cpu),
+          `\u2265 ${int(INGEST_TARGET.value)}/s: ${verdict(rate, INGEST_TARGET)}`,
+        ];
+      }),
+    ),
+  );
+  out.push(
+    'One batch request at a time from the benchmark process; each item ' +
+      'is embedded, stored in SQLite, added to the index and compared ' +
+      'with the corpus (INGEST_NEIGHBOURS neighbours returned). Items/s ' +
+      'CPU divides by the CPU time of the server process (the client ' +
+      'shares it, a small part).',
+  );
+
+  out.push('### POST /v1/search under autocannon');
+  out.push(
+    table(
+      [
+        'items',
+        'connections',
+        'requests/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'errors',
+        `p99 \u2264 ${SEARCH_P99_TARGET.value} ms`,
+      ],
+      results.flatMap((r) =>
+        r.searches.map(({ connections, load }) => [
+          int(r.size),
+          String(connections),
+          int(load.rate),
+          ms(load.latency.p50),
+          ms(load.latency.p99),
+          ms(load.latency.max),
+          `${int(errorsOf(load))} of ${int(load.responses)}`,
+          r === largest ? verdict(load.latency.p99, SEARCH_P99_TARGET) : '',
+        ]),
+      ),
+    ),
+  );
+  out.push(
+    `${fixed(options.searchSeconds, 0)} s per row; k 10; each request ` +
+      'searches one of 1,000 real texts kept out of the corpus, in turn. ' +
+      'Latency is measured by the client, request sent to response read. ' +
+      'Errors count connection errors and non-2xx answers. The target ' +
+      'applies at the largest size.',
+  );
+
+  const startups = results.flatMap((r) =>
+    r.startups.map((s) => ({ size: r.size, s })),
+  );
+  if (startups.length) {
+    out.push('### Start-up of `serve` with a saved index');
+    out.push(
+      table(
+        ['items', 'run', 'listening', 'ready (/readyz 200)', 'target'],
+        startups.map(({ size, s }, i) => [
+          int(size),
+          String(i + 1),
+          `${fixed(s.listening, 2)} s`,
+          `${fixed(s.ready, 2)} s`,
+          `\u2264 ${STARTUP_TARGET.value} s: ${verdict(s.ready, STARTUP_TARGET)}`,
+        ]),
+      ),
+    );
+    out.push(
+      '`node dist/cli/main.js serve` spawned on the DATA_DIR the ' +
+        'ingest left (the index saved at shutdown), timed from spawn to ' +
+        `the first answer of GET /readyz and to its first 200, probing ` +
+        'every 20 ms: Node start, model load, saved index load and its ' +
+        'reconciliation with SQLite. Stopped with SIGTERM after each run.',
+    );
+  }
+  return out.join('\n\n');
+}
+
+/** The http part of `npm run bench`. */
+export const httpPart: BenchPart = {
+  name: 'http',
+  title: 'HTTP API: ingest, search latency and start-up',
+  async run(log, options) {
+    const results: SizeResult[] = [];
+    const sizes = options.httpSizes;
+    for (const [i, size] of sizes.entries()) {
+      const last = i === sizes.length - 1;
+      results.push(await measureSize(size, options, last, log));
+    }
+    const real = await realTexts();
+    return {
+      body: render(results, options, real.files),
+      backends: [tf.getBackend()],
+    };
+  },
+};
