@@ -61,8 +61,7 @@ export class LocalTrainingQueue implements TrainingQueue {
   private readonly pending = new Map<string, Pending>();
   private readonly listeners: CompletedListener[] = [];
   private running:
-    | { id: string; thread: Worker; done: Promise<void> }
-    | undefined;
+    { id: string; thread: Worker; done: Promise<void> } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -163,10 +162,11 @@ export class LocalTrainingQueue implements TrainingQueue {
       env: configToEnv(this.options.config),
     });
 
-    const done = this.watch(job, thread).then(
-      (outcome) => this.finish(job, outcome),
-      (err: unknown) => logger.error({ err, 'job.id': job.id }, 'thread'),
-    );
+    const done = this.watch(job, thread)
+      .then((outcome) => this.finish(job, outcome))
+      .catch((err: unknown) =>
+        logger.error({ err, 'job.id': job.id }, 'could not finish the job'),
+      );
     this.running = { id: job.id, thread, done };
   }
 
@@ -178,7 +178,16 @@ export class LocalTrainingQueue implements TrainingQueue {
       thread.on('message', (message: ThreadMessage) => {
         switch (message.type) {
           case 'progress':
-            lifecycle.progressed(job.id, message.value);
+            // Progress is advisory: a busy database must not end the
+            // process (this handler runs outside any promise chain).
+            try {
+              lifecycle.progressed(job.id, message.value);
+            } catch (err) {
+              this.options.logger.warn(
+                { err, 'job.id': job.id },
+                'could not record job progress',
+              );
+            }
             break;
           case 'released':
             released = true;
@@ -225,7 +234,8 @@ export class LocalTrainingQueue implements TrainingQueue {
       const retrying = attemptsMade < config.RETRAIN_ATTEMPTS && !this.closed;
       next = lifecycle.failed(job.id, outcome.message, retrying);
       if (retrying) {
-        const wait = config.RETRAIN_BACKOFF_SECONDS * 1000 * 2 ** job.attemptsMade;
+        const wait =
+          config.RETRAIN_BACKOFF_SECONDS * 1000 * 2 ** job.attemptsMade;
         this.pending.set(job.id, {
           ...job,
           attemptsMade,
