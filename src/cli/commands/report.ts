@@ -62,7 +62,12 @@ export function reportCommand(program: Command): void {
           : undefined;
         const report = evaluateFile(encoder, pairs, vectors, calibration);
         results[held.file] = report;
-        sections.push(reportSection(held.name, report));
+        sections.push(
+          reportSection(held.name, {
+            ...report,
+            file: path.relative(projectRoot, path.resolve(file)),
+          }),
+        );
       }
 
       const command =
@@ -76,8 +81,8 @@ export function reportCommand(program: Command): void {
           '',
           `Written by \`${command}\` on ${new Date().toISOString()} ` +
             `(${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} ` +
-            `cores). None of these files was used for training; the model ` +
-            `was trained on: ${[...trainedOn].map(short).join(', ')}.`,
+            `cores). None of these files was used for training or ` +
+            `validation; ${provenance(encoder)}`,
           '',
           ...sections.flatMap((s) => [s, '']),
         ].join('\n'),
@@ -126,4 +131,18 @@ function summary(
 
 function short(file: string): string {
   return file.split('/').slice(-2).join('/');
+}
+
+/** Which files the model was trained and validated on, in words. */
+function provenance(encoder: SiameseEncoder): string {
+  const t = encoder.manifest.training as {
+    files?: string[];
+    validationFiles?: string[];
+  };
+  const list = (files?: string[]) =>
+    (files ?? []).map((f) => `\`${short(f)}\``).join(', ') || 'none recorded';
+  return (
+    `the model was trained on ${list(t.files)} and validated ` +
+    `(early stopping, threshold) on ${list(t.validationFiles)}.`
+  );
 }
