@@ -257,7 +257,12 @@ async function pickByQueue(
 ): Promise<Picked> {
   const picked: number[] = [];
   const taken = new Set<number>();
-  const labels: LabelCounts = { duplicate: 0, different: 0 };
+  // The weak model's pairs are labels already in the store: the service
+  // counts every stored label when it decides whether the warm-up is over.
+  const labels: LabelCounts = {
+    duplicate: split.weak.filter((p) => p.label === 1).length,
+    different: split.weak.filter((p) => p.label === 0).length,
+  };
   const reasons: Partial<Record<PickReason, number>> = {};
   let right = 0;
   let model = weak;

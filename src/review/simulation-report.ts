@@ -107,7 +107,9 @@ export function simulationSection(
       `${setup.sizes.round} pairs a round and are retrained between ` +
       'rounds, as the service retrains between batches of labels; ' +
       `their warm-up lasts until each class has ` +
-      `${setup.policy.warmupLabels} labels. The queue's shares after the ` +
+      `${setup.policy.warmupLabels} labels, counting the weak model's ` +
+      "pairs, as the service counts every stored label. The queue's " +
+      `shares after the ` +
       `warm-up: uncertain ${shares.uncertain.toFixed(2)}, disagreement ` +
       `${shares.disagree.toFixed(2)}, random ${shares.random.toFixed(2)}.`,
     '',
