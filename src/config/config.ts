@@ -26,10 +26,17 @@ const schema = z.object({
   /** HTTP port. Default 8080. */
   PORT: int(8080, 0, 65535),
   /**
-   * Interface to listen on. Default: 127.0.0.1 while no API keys exist,
-   * 0.0.0.0 once they do; set it to override.
+   * Interface to listen on. Default: 127.0.0.1 while no API key exists,
+   * 0.0.0.0 once one does. While no key exists `serve` listens on
+   * 127.0.0.1 whatever this says, unless ALLOW_OPEN_ACCESS is set.
    */
   HOST: z.string().min(1).optional(),
+  /**
+   * With no API key, serve every caller anyway: listen on HOST even if
+   * it is not loopback, and let callers without a key in from any
+   * interface. Keys, once made, are required regardless. Default false.
+   */
+  ALLOW_OPEN_ACCESS: bool(false),
   /** Folder for the SQLite file, the index and model versions. */
   DATA_DIR: z.string().min(1).default('./data'),
   /** Redis for the job queue; without it training runs in-process. */

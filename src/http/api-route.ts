@@ -3,8 +3,15 @@
  * and a handler. One description makes both the Express route (with
  * validation) and its OpenAPI operation, so the two cannot drift.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, {
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import type { z } from 'zod';
+
+import type { Access } from '../access/roles.js';
 
 import { parseRequestPart } from './validation.js';
 
@@ -57,6 +64,11 @@ export interface ApiRoute<
   description?: string;
   /** OpenAPI tag grouping the route. */
   tag?: string;
+  /**
+   * Who may call it when API keys are in use. Default: the mount's
+   * access, else `admin`.
+   */
+  access?: Access;
   /** Schema of the JSON body. */
   body?: B;
   /** Schema of the query string (an object of strings). */
@@ -80,21 +92,30 @@ export function defineRoute<
   return route;
 }
 
+/** Middleware to run before a route's handler, such as an access check. */
+export type RouteGuard = (route: ApiRoute) => RequestHandler;
+
 /**
- * An Express router serving `routes`: each request part is validated by
- * its schema before the handler runs; a reply is sent as JSON with its
- * status (default 200; 204 sends no body). `res.locals.route` is set to
- * `mountPath + route.path` for metrics.
+ * An Express router serving `routes`: `guard` (if given) runs first,
+ * then each request part is validated by its schema before the handler
+ * runs; a reply is sent as JSON with its status (default 200; 204 sends
+ * no body). `res.locals.route` is set to `mountPath + route.path` for
+ * metrics.
  */
 export function routerFrom(
   routes: readonly ApiRoute[],
   mountPath = '',
+  guard?: RouteGuard,
 ): Router {
   const router = express.Router({ strict: true });
 
   for (const route of routes) {
-    router[route.method](route.path, async (req, res) => {
+    const named: RequestHandler = (_req, res, next) => {
       res.locals.route = `${mountPath}${route.path}`;
+      next();
+    };
+    const guards = guard ? [guard(route)] : [];
+    router[route.method](route.path, named, ...guards, async (req, res) => {
       const input = {
         body: route.body && parseRequestPart(route.body, req.body, 'body'),
         query: route.query && parseRequestPart(route.query, req.query, 'query'),

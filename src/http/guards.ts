@@ -1,14 +1,16 @@
 /**
  * Middleware that protects the API: security headers (helmet), CORS for
- * the configured origins only, and a per-address rate limit.
+ * the configured origins only (none by default), and a rate limit per
+ * API key, or per address for callers without one.
  */
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 
 import type { Config } from '../config/config.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
+import { principalIn } from './access-control.js';
 
 /** Standard security headers. */
 export function securityHeaders(): RequestHandler {
@@ -28,21 +30,37 @@ export function corsFor(config: Config): RequestHandler | undefined {
 }
 
 /**
- * At most RATE_LIMIT_PER_MINUTE requests per client address per minute;
- * past it, `rate_limited` (429) with RateLimit headers.
+ * At most RATE_LIMIT_PER_MINUTE requests per minute for each API key
+ * (identified by AccessControl.identify, which must run first), or for
+ * each client address when the request has no working key; past it,
+ * `rate_limited` (429) with RateLimit headers and Retry-After. Keys get
+ * budgets of their own so that callers behind one proxy or NAT do not
+ * share one.
  */
 export function rateLimiter(config: Config): RequestHandler {
+  const limit = config.RATE_LIMIT_PER_MINUTE;
   return rateLimit({
     windowMs: 60_000,
-    limit: config.RATE_LIMIT_PER_MINUTE,
+    limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, _res, next) => {
+    keyGenerator: (req, res) => {
+      const principal = principalIn(res);
+      return principal
+        ? `key:${principal.keyId}`
+        : `ip:${ipKeyGenerator(req.ip ?? '')}`;
+    },
+    handler: (_req, res, next) => {
+      const principal = principalIn(res);
+      const who = principal
+        ? `API key ${principal.keyId} (${principal.prefix}) made`
+        : 'this address made';
       next(
         new AppError(
           ErrorCode.RateLimited,
-          `more than ${config.RATE_LIMIT_PER_MINUTE} requests in a ` +
-            'minute (RATE_LIMIT_PER_MINUTE); retry later',
+          `${who} more than ${limit} requests in a minute ` +
+            '(RATE_LIMIT_PER_MINUTE); retry later',
+          principal && { 'key.id': principal.keyId },
         ),
       );
     },

@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { DEFAULT_ACCESS, type Access } from '../access/roles.js';
 import { projectRoot } from '../config/paths.js';
 import type { ApiRoute, ResponseDoc } from './api-route.js';
 import type { ApiSchemas, SchemaName } from './api-schemas.js';
@@ -22,8 +23,31 @@ export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string };
   paths: Record<string, PathItem>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes?: Record<string, JsonSchema>;
+  };
 }
+
+/** Options of {@link buildOpenApi}. */
+export interface OpenApiOptions {
+  /**
+   * Document API keys: the security schemes, and on every operation
+   * that is not public the roles it needs and its 401 and 403. Default
+   * false.
+   */
+  secured?: boolean;
+}
+
+/** How a key may be sent, as OpenAPI security schemes. */
+const SECURITY_SCHEMES = {
+  bearerKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from `siamese-dedup keys create`.',
+  },
+  headerKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+};
 
 const REF = (id: string) => `#/components/schemas/${id}`;
 
@@ -42,22 +66,38 @@ export function openApiPath(expressPath: string): string {
 export function buildOpenApi(
   mounts: readonly RouterMount[],
   schemas: ApiSchemas,
+  options: OpenApiOptions = {},
 ): OpenApiDocument {
   const converter = new SchemaConverter(schemas);
   const paths: Record<string, PathItem> = {};
+  const secure = (op: Record<string, unknown>, access: Access) =>
+    options.secured ? securedOperation(op, access) : op;
 
   for (const mount of mounts) {
+    const mountAccess = mount.access ?? DEFAULT_ACCESS;
     for (const route of mount.routes ?? []) {
       const key = openApiPath(`${mount.path}${route.path}`);
+      const op = operation(route, converter);
       paths[key] = {
         ...paths[key],
-        [route.method]: operation(route, converter),
+        [route.method]: secure(op, route.access ?? mountAccess),
       };
     }
     for (const [key, item] of Object.entries(mount.paths ?? {})) {
-      paths[key] = { ...paths[key], ...item };
+      const ops = Object.entries(item).map(
+        ([method, op]): [string, Record<string, unknown>] => [
+          method,
+          secure(op, mountAccess),
+        ],
+      );
+      paths[key] = { ...paths[key], ...Object.fromEntries(ops) };
     }
   }
+
+  const components: OpenApiDocument['components'] = {
+    schemas: converter.components(),
+  };
+  if (options.secured) components.securitySchemes = SECURITY_SCHEMES;
 
   return {
     openapi: '3.1.0',
@@ -72,7 +112,38 @@ export function buildOpenApi(
         'bad_input; bodies over MAX_BODY_BYTES with 413 too_large.',
     },
     paths,
-    components: { schemas: converter.components() },
+    components,
+  };
+}
+
+/**
+ * `op` with what API keys add: the schemes, the access as `x-access`,
+ * and the 401 and 403 answers. Public operations are left as they are.
+ */
+function securedOperation(
+  op: Record<string, unknown>,
+  access: Access,
+): Record<string, unknown> {
+  if (access === 'public') return op;
+  const problem = (description: string) => ({
+    description,
+    content: { [PROBLEM_TYPE]: { schema: { $ref: REF('Problem') } } },
+  });
+  const needs =
+    access === 'any-key'
+      ? 'any API key'
+      : access === 'admin'
+        ? 'an admin key'
+        : `a ${access} or admin key`;
+  return {
+    ...op,
+    security: [{ bearerKey: [] }, { headerKey: [] }],
+    'x-access': access,
+    responses: {
+      ...(op.responses as Record<string, unknown>),
+      401: problem('No working API key (unauthorized)'),
+      403: problem(`The key's role is not enough; needs ${needs} (forbidden)`),
+    },
   };
 }
 

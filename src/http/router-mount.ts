@@ -20,6 +20,7 @@
  */
 import type { Router } from 'express';
 
+import type { Access } from '../access/roles.js';
 import type { ApiRoute } from './api-route.js';
 
 /** An OpenAPI operation object keyed by lower-case method. */
@@ -33,6 +34,11 @@ export interface RouterMount {
   routes?: readonly ApiRoute[];
   /** An Express router served at `path` after the routes. */
   router?: Router;
+  /**
+   * Who may call the mount's routes (those that do not say) and its
+   * router, when API keys are in use. Default `admin`.
+   */
+  access?: Access;
   /**
    * OpenAPI path items for `router`, keyed by full path in OpenAPI form
    * (`/review/{id}`). Every route of `router` should have one, or the

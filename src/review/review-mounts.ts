@@ -28,9 +28,11 @@ export function reviewMounts(
   service: DedupService,
 ): RouterMount[] {
   return [
-    { path: '/v1', routes: reviewRoutes(queue, service) },
+    { path: '/v1', access: 'reviewer', routes: reviewRoutes(queue, service) },
     {
       path: REVIEW_PAGE_PATH,
+      // The page holds no data; it asks for a key to call the API with.
+      access: 'public',
       router: reviewPageRouter(),
       paths: reviewPagePaths,
     },

@@ -271,6 +271,8 @@ export function reviewRoutes(
       path: '/labels/export',
       tag: 'review',
       summary: 'Download every label',
+      // Every label from every source: more than one reviewer's business.
+      access: 'admin',
       description:
         'All labelled pairs, every source, oldest first: CSV (RFC 4180, ' +
         'with a header line) or JSON Lines, fields id, a_id, a, b_id, b, ' +

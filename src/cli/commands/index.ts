@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { embedCommand } from './embed.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
+import { keysCommand } from './keys.js';
 import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 import { simulateReviewCommand } from './simulate-review.js';
@@ -22,5 +23,6 @@ export function registerCommands(program: Command): void {
   workerCommand(program);
   serveCommand(program);
   importCommand(program);
+  keysCommand(program);
   simulateReviewCommand(program);
 }

@@ -1,7 +1,11 @@
 /**
- * `siamese-dedup serve`: the HTTP API on HOST:PORT (default
- * 127.0.0.1:8080): items, search, score and pairs, training and model
- * versions, and the review queue with its page. It listens at once
+ * `siamese-dedup serve`: the HTTP API on HOST:PORT: items, search,
+ * score and pairs, training and model versions, and the review queue
+ * with its page. Once an API key exists (`siamese-dedup keys`) every
+ * /v1 route needs one with the right role, and the default interface is
+ * 0.0.0.0; while none exists it listens on 127.0.0.1 only, whatever
+ * HOST says, unless ALLOW_OPEN_ACCESS is set (see listen-host.ts), and
+ * warns at start-up. The port defaults to 8080. It listens at once
  * (GET /readyz answers 503 until the model and index are loaded; the
  * training and review routes answer 503 until their parts start, just
  * after) and stops gracefully on SIGTERM or SIGINT: no new connections,
@@ -11,16 +15,18 @@
  */
 import type { Command } from 'commander';
 
+import { ApiKeyStore } from '../../access/key-store.js';
+import { chooseHost } from '../../access/listen-host.js';
 import { loadConfig } from '../../config/config.js';
+import { AccessControl } from '../../http/access-control.js';
 import { createApp } from '../../http/create-app.js';
 import { listen } from '../../http/http-server.js';
 import { createLogger } from '../../logging/logger.js';
+import { databasePath } from '../../service/data-files.js';
 import { openDedupService } from '../../service/open-service.js';
+import { openDatabase } from '../../store/open-database.js';
 import { positiveInt } from '../context.js';
 import { ServeParts } from '../serve-parts.js';
-
-/** The interface used when neither --host nor HOST is given. */
-export const DEFAULT_HOST = '127.0.0.1';
 
 interface ServeFlags {
   host?: string;
@@ -37,16 +43,29 @@ export function serveCommand(program: Command): void {
     .action(async (flags: ServeFlags) => {
       const config = loadConfig();
       const logger = createLogger({ level: config.LOG_LEVEL });
-      const host = flags.host ?? config.HOST ?? DEFAULT_HOST;
       const port = flags.port ?? config.PORT;
 
       const service = openDedupService(config, { logger });
+      // Keys get a connection of their own, like the other parts.
+      const keysDb = openDatabase(databasePath(config.dataDir), { logger });
+      const keys = new ApiKeyStore(keysDb);
+      const { host, warning } = chooseHost({
+        requested: flags.host ?? config.HOST,
+        keysExist: keys.hasActive(),
+        allowOpenAccess: config.ALLOW_OPEN_ACCESS,
+      });
+      if (warning) logger.warn(warning);
+
       const parts = new ServeParts({ service, config, logger });
       const app = createApp({
         service,
         config,
         logger,
         routers: parts.mounts(),
+        access: new AccessControl({
+          keys,
+          allowOpenAccess: config.ALLOW_OPEN_ACCESS,
+        }),
       });
       const running = await listen(app, host, port);
       logger.info({ url: running.url }, 'listening');
@@ -70,6 +89,7 @@ export function serveCommand(program: Command): void {
         await parts.close();
         await starting.catch(() => undefined);
         await service.close();
+        keysDb.close();
         logger.info('stopped');
       }
     });

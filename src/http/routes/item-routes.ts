@@ -81,6 +81,8 @@ export function itemRoutes(
       path: '/items/:id',
       tag: 'items',
       summary: 'Delete an item',
+      // Removing data is not a lookup client's business.
+      access: 'admin',
       description:
         'Soft delete: the item leaves searches at once; its external id ' +
         'stays taken.',

@@ -3,6 +3,7 @@
 // told about progress and problems. Plain browser JavaScript, no build.
 
 const NAME_KEY = 'siamese-dedup.reviewer';
+const API_KEY_KEY = 'siamese-dedup.api-key';
 const NAME_PATTERN =
   /^[A-Za-z0-9._@-](?:[A-Za-z0-9 ._@-]{0,62}[A-Za-z0-9._@-])?$/;
 const UNREACHABLE =
@@ -15,6 +16,7 @@ const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const ui = {
   form: /** @type {HTMLFormElement} */ ($('who')),
   name: /** @type {HTMLInputElement} */ ($('reviewer')),
+  key: /** @type {HTMLInputElement} */ ($('api-key')),
   progress: $('progress'),
   alert: $('alert'),
   status: $('status'),
@@ -39,8 +41,8 @@ const ui = {
   ]),
 };
 
-/** @type {{ reviewer: string, current: any, busy: boolean }} */
-const state = { reviewer: '', current: null, busy: false };
+/** @type {{ reviewer: string, key: string, current: any, busy: boolean }} */
+const state = { reviewer: '', key: '', current: null, busy: false };
 
 /** An API failure with the problem's stable code. */
 class ApiError extends Error {
@@ -66,6 +68,7 @@ async function api(method, path, body) {
   /** @type {Record<string, string>} */
   const headers = { 'X-Reviewer': state.reviewer, Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (state.key !== '') headers.Authorization = `Bearer ${state.key}`;
 
   let response;
   try {
@@ -314,13 +317,51 @@ async function undo() {
 
 /** @param {unknown} err */
 function errorText(err) {
+  if (err instanceof ApiError && err.status === 401) {
+    return (
+      'The server needs an API key with the reviewer role, or refused ' +
+      `the one given (${err.message}). Paste your key above and press ` +
+      'Start reviewing.'
+    );
+  }
+  if (err instanceof ApiError && err.status === 403) {
+    return `This API key may not review: ${err.message}`;
+  }
   if (err instanceof ApiError) return err.message;
   return `Something went wrong: ${String(err)}`;
+}
+
+/**
+ * With an API key, the reviewer is the key's name: asks the server for
+ * it. Returns false (and says why) when the key is refused.
+ */
+async function signIn() {
+  try {
+    const me = await api('GET', '/v1/whoami');
+    if (typeof me.reviewer === 'string') {
+      state.reviewer = me.reviewer;
+      ui.name.value = me.reviewer;
+    }
+    return true;
+  } catch (err) {
+    showAlert(errorText(err));
+    ui.key.focus();
+    return false;
+  }
 }
 
 /** @param {SubmitEvent} event */
 async function start(event) {
   event.preventDefault();
+  state.key = ui.key.value.trim();
+  if (state.key !== '') {
+    localStorage.setItem(API_KEY_KEY, state.key);
+    clearAlert();
+    if (await signIn()) await loadNext();
+    return;
+  }
+  localStorage.removeItem(API_KEY_KEY);
+
   const name = ui.name.value.trim();
   if (!NAME_PATTERN.test(name)) {
     ui.name.setAttribute('aria-invalid', 'true');
@@ -365,9 +406,14 @@ function init() {
   ui.retry.addEventListener('click', () => void loadNext());
   document.addEventListener('keydown', onKey);
 
+  const savedKey = localStorage.getItem(API_KEY_KEY) ?? '';
   const saved = localStorage.getItem(NAME_KEY) ?? '';
   ui.name.value = saved;
-  if (NAME_PATTERN.test(saved)) {
+  ui.key.value = savedKey;
+  if (savedKey !== '') {
+    state.key = savedKey;
+    void signIn().then((ok) => (ok ? loadNext() : undefined));
+  } else if (NAME_PATTERN.test(saved)) {
     state.reviewer = saved;
     void loadNext();
   } else {

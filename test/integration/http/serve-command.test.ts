@@ -12,33 +12,13 @@ import {
   tempDir,
   TEST_MODEL_VERSION,
 } from '../service/fixtures.js';
+import { listeningUrl, waitReady } from './serve-process.js';
 
 /** The parts of a pair to review the test reads. */
 interface ReviewPair {
   pair_id: number;
   a: { text: string };
   b: { text: string };
-}
-
-/** The URL `serve` logged as listening on, once it has. */
-async function listeningUrl(stdout: () => string): Promise<string> {
-  for (let i = 0; i < 300; i++) {
-    for (const line of stdout().split('\n')) {
-      if (!line.includes('"listening"')) continue;
-      return (JSON.parse(line) as { url: string }).url;
-    }
-    await sleep(100);
-  }
-  throw new Error(`serve did not start:\n${stdout()}`);
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const res = await fetch(`${url}/readyz`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await sleep(100);
-  }
-  throw new Error('serve never became ready');
 }
 
 describe('siamese-dedup serve', () => {
