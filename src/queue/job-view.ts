@@ -70,11 +70,7 @@ export function jobView(job: Job, now: number = Date.now()): JobView {
   };
 }
 
-function etaSeconds(
-  job: Job,
-  state: JobViewState,
-  now: number,
-): number | null {
+function etaSeconds(job: Job, state: JobViewState, now: number): number | null {
   if (state !== 'active' || job.startedAt === null) return null;
   const done = job.progress;
   if (done < MIN_PROGRESS_FOR_ETA) return null;

@@ -139,7 +139,10 @@ export async function checkRedis(url: string): Promise<RedisHealth> {
     const policy = evictionPolicyOf(await client.info('memory'));
     return { ok: true, policy };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return {
+      ok: false,
+      error: err instanceof Error ? err.message : String(err),
+    };
   } finally {
     client.disconnect();
   }

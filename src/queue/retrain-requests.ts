@@ -54,9 +54,7 @@ export class RetrainRequests {
 
   /** Retrain jobs waiting to run (or to be retried), oldest first. */
   waiting(): Job[] {
-    return this.jobs
-      .list({ kind: RETRAIN_KIND, state: 'queued' })
-      .reverse();
+    return this.jobs.list({ kind: RETRAIN_KIND, state: 'queued' }).reverse();
   }
 
   /** Retrain jobs recorded as running, newest first. */

@@ -6,7 +6,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import type { RetrainJobHandle } from './retrain-processor.js';
-import type { ThreadMessage, ThreadRequest, ThreadStart } from './thread-protocol.js';
+import type {
+  ThreadMessage,
+  ThreadRequest,
+  ThreadStart,
+} from './thread-protocol.js';
 
 const start = workerData as ThreadStart;
 const port = parentPort;

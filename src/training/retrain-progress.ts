@@ -5,16 +5,15 @@
 import type { RetrainProgress, RetrainStage } from './retrain-types.js';
 
 /** Where each stage starts and ends on the 0..100 scale. */
-export const STAGE_SPANS: Readonly<Record<RetrainStage, [number, number]>> =
-  {
-    preparing: [0, 5],
-    training: [5, 75],
-    evaluating: [75, 80],
-    saving: [80, 82],
-    embedding: [82, 95],
-    indexing: [95, 99],
-    activating: [99, 100],
-  };
+export const STAGE_SPANS: Readonly<Record<RetrainStage, [number, number]>> = {
+  preparing: [0, 5],
+  training: [5, 75],
+  evaluating: [75, 80],
+  saving: [80, 82],
+  embedding: [82, 95],
+  indexing: [95, 99],
+  activating: [99, 100],
+};
 
 /** Turns "stage and share of it done" into reports, dropping repeats. */
 export class ProgressReporter {

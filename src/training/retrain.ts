@@ -135,11 +135,16 @@ export async function runRetrain(
   checkSignal(run.signal);
   const active = await loadServingModel(parts);
   const trained = await trainCandidate(parts, run, active, sets, progress);
-  return finish(parts, run, { ...base, activeVersion: active.version }, {
-    ...trained,
-    started,
-    progress,
-  });
+  return finish(
+    parts,
+    run,
+    { ...base, activeVersion: active.version },
+    {
+      ...trained,
+      started,
+      progress,
+    },
+  );
 }
 
 /** The candidate after training, and both models' scores. */
@@ -184,24 +189,19 @@ async function trainCandidate(
     candidate.version = candidateVersion(run);
     const trainStart = performance.now();
     progress.report('training');
-    const result = await trainEncoder(
-      candidate,
-      sets.train,
-      sets.calibration,
-      {
-        epochs: config.RETRAIN_EPOCHS,
-        learningRate: config.RETRAIN_LEARNING_RATE,
-        patience: config.RETRAIN_EPOCHS,
-        seed: RETRAIN_SEED,
-        signal: run.signal,
-        onProgress: (p) =>
-          progress.report(
-            'training',
-            (p.epoch - 1 + p.batch / p.batches) / p.epochs,
-          ),
-        log: logger,
-      },
-    );
+    const result = await trainEncoder(candidate, sets.train, sets.calibration, {
+      epochs: config.RETRAIN_EPOCHS,
+      learningRate: config.RETRAIN_LEARNING_RATE,
+      patience: config.RETRAIN_EPOCHS,
+      seed: RETRAIN_SEED,
+      signal: run.signal,
+      onProgress: (p) =>
+        progress.report(
+          'training',
+          (p.epoch - 1 + p.batch / p.batches) / p.epochs,
+        ),
+      log: logger,
+    });
     checkSignal(run.signal);
 
     progress.report('evaluating');
@@ -226,7 +226,7 @@ async function finish(
   base: RetrainResult,
   trained: Trained & { started: number; progress: ProgressReporter },
 ): Promise<RetrainResult> {
-  const { config, models, logger } = parts;
+  const { config, logger } = parts;
   const { candidate, scores, progress } = trained;
   const version = candidate.version;
   const log = logger.child({ 'model.version': version });

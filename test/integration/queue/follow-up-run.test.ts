@@ -84,12 +84,15 @@ describe('retrains triggered by labels', () => {
     addLabels(stack.service, during);
     const newest = stack.service.pairs.lastId();
 
-    const [, second] = await waitFor('the follow-up run to finish', async () => {
-      const list = await jobs();
-      return list.length === 2 && list[1]?.state === 'completed'
-        ? list
-        : undefined;
-    });
+    const [, second] = await waitFor(
+      'the follow-up run to finish',
+      async () => {
+        const list = await jobs();
+        return list.length === 2 && list[1]?.state === 'completed'
+          ? list
+          : undefined;
+      },
+    );
     // Several polls later there is still no third run.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const all = await jobs();

@@ -328,7 +328,9 @@ export function childPids(pid: number): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const parent = Number(
+        stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1],
+      );
       if (parent === pid) out.push(Number(entry));
     } catch {
       // The process ended while we looked.

@@ -132,12 +132,15 @@ describe('with Redis down', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    expect((await post('/v1/search', { text: 'how to learn go' })).status)
-      .toBe(200);
-    expect((await post('/v1/score', { a: 'a cat', b: 'a dog' })).status)
-      .toBe(200);
-    expect((await post('/v1/items', { text: 'a new question' })).status)
-      .toBe(201);
+    expect((await post('/v1/search', { text: 'how to learn go' })).status).toBe(
+      200,
+    );
+    expect((await post('/v1/score', { a: 'a cat', b: 'a dog' })).status).toBe(
+      200,
+    );
+    expect((await post('/v1/items', { text: 'a new question' })).status).toBe(
+      201,
+    );
 
     await proxy.up();
     const done = await waitFor('the recorded request to run', async () => {

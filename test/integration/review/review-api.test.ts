@@ -47,7 +47,7 @@ describe('review API', () => {
   });
   afterAll(() => removeDir(modelDir));
 
-  beforeEach(async () => {
+  beforeEach(() => {
     dataDir = tempDir('api');
   });
   afterEach(async () => {

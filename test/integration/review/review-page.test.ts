@@ -127,7 +127,8 @@ describe('review page', () => {
   }
 
   function labels(): LabelRow[] {
-    const db = new BetterSqlite3(app?.dbFile as string, { readonly: true });
+    if (!app) throw new Error('the review app is not running');
+    const db = new BetterSqlite3(app.dbFile, { readonly: true });
     try {
       return db
         .prepare<[], LabelRow>(

@@ -143,7 +143,7 @@ describe('siamese-dedup import', () => {
         ok.stdout
           .trim()
           .split('\n')
-          .map((l) => JSON.parse(l)),
+          .map((l): unknown => JSON.parse(l)),
       ).toEqual([
         { kind: 'items', file: items, count: 20 },
         { kind: 'pairs', file: pairs, count: 1 },

@@ -5,19 +5,33 @@ import { tokenize } from '../../../src/text/tokenize.js';
 describe('tokenize', () => {
   it('lower-cases and splits punctuation', () => {
     expect(tokenize('How do I learn Python?')).toEqual([
-      'how', 'do', 'i', 'learn', 'python', '?',
+      'how',
+      'do',
+      'i',
+      'learn',
+      'python',
+      '?',
     ]);
   });
 
   it('splits clitics the way GloVe does', () => {
     expect(tokenize("Don't stop John's car")).toEqual([
-      'do', "n't", 'stop', 'john', "'s", 'car',
+      'do',
+      "n't",
+      'stop',
+      'john',
+      "'s",
+      'car',
     ]);
   });
 
   it('keeps numbers whole', () => {
     expect(tokenize('It costs 1,000.50 in 2024')).toEqual([
-      'it', 'costs', '1,000.50', 'in', '2024',
+      'it',
+      'costs',
+      '1,000.50',
+      'in',
+      '2024',
     ]);
   });
 
