@@ -17,10 +17,12 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.Conflict]: 409,
   [ErrorCode.ReservationExpired]: 409,
   [ErrorCode.NotReserved]: 409,
+  // A registered version whose files cannot be used: the request is
+  // sound, the state of that version is not.
+  [ErrorCode.ModelInvalid]: 409,
   [ErrorCode.TooLarge]: 413,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.BadConfig]: 500,
-  [ErrorCode.ModelInvalid]: 500,
   [ErrorCode.IndexCorrupt]: 500,
   [ErrorCode.Storage]: 500,
   [ErrorCode.Internal]: 500,
