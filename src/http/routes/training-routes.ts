@@ -179,6 +179,11 @@ export function trainingRoutes(training: TrainingControl): ApiRoute[] {
       responses: {
         200: { description: 'Now serving', schema: modelSchema },
         ...errorResponses(400, 404, 503),
+        409: {
+          description:
+            'The version cannot be loaded (model_invalid: a file is ' +
+            'missing or damaged); the previous model keeps serving.',
+        },
       },
       handle: async ({ params }) => {
         await training.activate(params.version);
