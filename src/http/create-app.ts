@@ -27,6 +27,7 @@ import {
 } from './metrics.js';
 import { buildOpenApi, type OpenApiDocument } from './openapi.js';
 import { requestLogging } from './request-logging.js';
+import { requireUtf8 } from './validation.js';
 import type { RouterMount } from './router-mount.js';
 import { accessRoutes } from './routes/access-routes.js';
 import { itemRoutes } from './routes/item-routes.js';
@@ -103,7 +104,7 @@ export function createApp(options: AppOptions): Express {
   if (access) app.use(access.identify);
   app.use(API_PREFIX, rateLimiter(config));
   if (access) app.use(API_PREFIX, access.require('any-key'));
-  app.use(express.json({ limit: config.MAX_BODY_BYTES }));
+  app.use(express.json({ limit: config.MAX_BODY_BYTES, verify: requireUtf8 }));
 
   for (const mount of mounts) {
     const at = mount.path === '' ? '/' : mount.path;

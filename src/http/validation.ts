@@ -2,6 +2,8 @@
  * Request validation with zod: a failed parse becomes one `bad_input`
  * error listing every bad field by its dotted path.
  */
+import { isUtf8 } from 'node:buffer';
+
 import type { z } from 'zod';
 
 import { AppError, ErrorCode } from '../errors/app-error.js';
@@ -59,4 +61,18 @@ export function fieldErrors(
     }
   }
   return out;
+}
+
+/**
+ * The JSON body parser's `verify` hook: refuses a body that is not
+ * valid UTF-8 with `bad_input`. Without it the parser would quietly
+ * replace bad bytes with U+FFFD and store a text nobody sent.
+ */
+export function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (isUtf8(body)) return;
+  throw new AppError(
+    ErrorCode.BadInput,
+    'the body is not valid UTF-8; send JSON encoded as UTF-8',
+    { errors: [{ field: 'body', message: 'invalid UTF-8' }] },
+  );
 }

@@ -31,6 +31,38 @@ describe('text rules', () => {
     expect(err.details).toEqual({ field: 'items.2.text' });
   });
 
+  it.each([
+    ['NUL', 'a\u0000b', 'U+0000', 1],
+    ['escape', 'ab\u001b[0m', 'U+001B', 2],
+    ['vertical tab', '\u000bx', 'U+000B', 0],
+    ['DEL', 'x\u007f', 'U+007F', 1],
+    ['C1 next line', 'x\u0085', 'U+0085', 1],
+  ])('refuses the control character %s, naming it', (_, text, shown, at) => {
+    const err = thrown(() => checkText('b', text, 100));
+    expect(err.details).toEqual({ field: 'b' });
+    expect(err.message).toBe(
+      `b holds the control character ${shown} at position ${at}; only ` +
+        'tab and line breaks are allowed',
+    );
+  });
+
+  it('keeps tab, line feed, carriage return and astral characters', () => {
+    const text = 'a\tb\nc\r\nd 🍕 𝔘';
+    expect(checkText('text', text, 100)).toBe(text);
+  });
+
+  it.each([
+    ['a high half alone', 'x\ud800y', 'U+D800', 1],
+    ['a low half alone', '\udc00', 'U+DC00', 0],
+    ['a high half at the end', 'ab\udbff', 'U+DBFF', 2],
+  ])('refuses %s of a surrogate pair', (_, text, shown, at) => {
+    const err = thrown(() => checkText('text', text, 100));
+    expect(err.message).toBe(
+      `text holds an unpaired surrogate ${shown} at position ${at}: it is ` +
+        'not valid Unicode',
+    );
+  });
+
   it('names the limit when a text is too long', () => {
     const err = thrown(() => checkText('text', 'x'.repeat(11), 10));
     expect(err.message).toBe(
