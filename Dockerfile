@@ -14,6 +14,8 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The review page is served as written, with no build step.
+COPY --from=build /app/src/review/page ./src/review/page
 COPY --from=build /app/.cache ./.cache
 COPY package.json ./
 COPY migrations ./migrations

@@ -155,6 +155,9 @@ const schema = z.object({
   EMBEDDED_WORKER: bool(true),
 });
 
+/** The name of every setting, as an environment variable. */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
 /** Validated settings. */
 export type Config = z.infer<typeof schema> & {
   /** DATA_DIR made absolute. */
