@@ -25,24 +25,6 @@ export function encoderOptions(log: Logger): EncoderOptions {
   };
 }
 
-/** Parses a positive integer option, naming the option when it is not. */
-export function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new Error(`${name} must be a positive integer, got "${value}"`);
-    }
-    return n;
-  };
-}
-
-/** Parses a positive number option. */
-export function positiveNumber(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) {
-      throw new Error(`${name} must be a positive number, got "${value}"`);
-    }
-    return n;
-  };
-}
+// The option parsers live in option-parsers.ts; train.ts imports these
+// two from here.
+export { positiveInt, positiveNumber } from './option-parsers.js';

@@ -13,7 +13,9 @@ const program = new Command()
   .description(
     'Find duplicate and paraphrased sentences with a siamese LSTM encoder',
   )
-  .showHelpAfterError()
+  // One line of hint, not the whole help, after a usage error: the error
+  // line itself names the option and what it expects.
+  .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
 registerCommands(program);

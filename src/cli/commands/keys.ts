@@ -12,7 +12,8 @@ import { ROLES, type Role } from '../../access/roles.js';
 import { loadConfig } from '../../config/config.js';
 import { databasePath } from '../../service/data-files.js';
 import { openDatabase } from '../../store/open-database.js';
-import { cliLogger, positiveInt } from '../context.js';
+import { cliLogger } from '../context.js';
+import { positiveInt } from '../option-parsers.js';
 
 interface CreateFlags {
   role: Role;
@@ -38,6 +39,21 @@ export function keysCommand(program: Command): void {
           `created API key ${key.id} (${describe(key)}); it is shown ` +
             'only this once\n',
         );
+        // Allowed on purpose, so one person's key can be rotated; but two
+        // people under one name would count as one reviewer.
+        const namesakes = store
+          .list()
+          .filter(
+            (k) => k.id !== key.id && k.name === key.name && !k.revokedAt,
+          );
+        if (key.name !== null && namesakes.length > 0) {
+          const ids = namesakes.map((k) => k.id).join(', ');
+          process.stderr.write(
+            `warning: key ${ids} is also named ${key.name}; answers ` +
+              'under both count as one reviewer (right when replacing ' +
+              "one person's key: revoke the old one when done)\n",
+          );
+        }
       }),
     );
 
@@ -64,7 +80,7 @@ export function keysCommand(program: Command): void {
   keys
     .command('revoke')
     .description('stop a key at once')
-    .argument('<id>', 'the key id (see keys list)', positiveInt('id'))
+    .argument('<id>', 'the key id (see keys list)', positiveInt('<id>'))
     .action((id: number) =>
       withKeys((store) => {
         const before = store.get(id);

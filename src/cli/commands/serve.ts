@@ -25,7 +25,7 @@ import { createLogger } from '../../logging/logger.js';
 import { databasePath } from '../../service/data-files.js';
 import { openDedupService } from '../../service/open-service.js';
 import { openDatabase } from '../../store/open-database.js';
-import { positiveInt } from '../context.js';
+import { portNumber } from '../option-parsers.js';
 import { ServeParts } from '../serve-parts.js';
 
 interface ServeFlags {
@@ -39,7 +39,7 @@ export function serveCommand(program: Command): void {
     .command('serve')
     .description('serve the HTTP API (settings from the environment)')
     .option('--host <address>', 'interface to listen on (HOST)')
-    .option('--port <n>', 'port to listen on (PORT)', positiveInt('--port'))
+    .option('--port <n>', 'port to listen on (PORT)', portNumber('--port'))
     .action(async (flags: ServeFlags) => {
       const config = loadConfig();
       const logger = createLogger({ level: config.LOG_LEVEL });

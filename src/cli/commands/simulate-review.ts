@@ -21,7 +21,8 @@ import {
   type GoldPair,
 } from '../../review/review-simulation.js';
 import { simulationSection } from '../../review/simulation-report.js';
-import { cliLogger, encoderOptions, positiveInt } from '../context.js';
+import { cliLogger, encoderOptions } from '../context.js';
+import { positiveInt } from '../option-parsers.js';
 
 interface SimulateFlags {
   data: string;
@@ -50,7 +51,7 @@ export function simulateReviewCommand(program: Command): void {
     )
     .option('--data <dir>', 'shared data folder', sharedDataDir)
     .option('--out <file>', 'Markdown file to write', 'EVALUATION.md')
-    .option('--seeds <list>', 'comma-separated seeds', '1,2,3')
+    .option('--seeds <list>', 'comma-separated seeds', '1,2,3,4,5')
     .option(
       '--budget <n>',
       'pairs labelled per arm',
@@ -122,6 +123,7 @@ export function simulateReviewCommand(program: Command): void {
           rule: {
             kind: 'queue',
             policy: {
+              ...policy,
               warmupLabels: 0,
               shares: { uncertain: 1, disagree: 0, random: 0 },
             },

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { readPairs } from '../../data/read-pairs.js';
 import { splitPairFile } from '../../data/split-pairs.js';
 import { writePairFile } from '../../data/write-pairs.js';
-import { positiveInt, positiveNumber } from '../context.js';
+import { openShare, positiveInt } from '../option-parsers.js';
 
 interface SplitFlags {
   pairs: string;
@@ -27,7 +27,7 @@ export function splitCommand(program: Command): void {
     .option(
       '--share <x>',
       'held-out share, 0 < x < 1',
-      positiveNumber('--share'),
+      openShare('--share'),
       0.1,
     )
     .option('--seed <s>', 'seed of the split', positiveInt('--seed'), 1)

@@ -63,12 +63,19 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `siamese-dedup <args>` with `input` on stdin. */
-export function runCli(args: string[], input = ''): Promise<CliResult> {
+/**
+ * Runs `siamese-dedup <args>` with `input` (text or bytes) on stdin and
+ * `env` added to the environment.
+ */
+export function runCli(
+  args: string[],
+  input: string | Uint8Array = '',
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [mainJs, ...args], {
       cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', PROGRESS: '0' },
+      env: { ...process.env, LOG_LEVEL: 'warn', PROGRESS: '0', ...env },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -1,0 +1,76 @@
+/**
+ * Parsers for numeric command-line values. Each throws commander's
+ * InvalidArgumentError, so a bad value ends the command with exit code 1
+ * and one line naming the option, the value given and what it must be.
+ */
+import { InvalidArgumentError } from 'commander';
+
+// Digits only: "0x10", "1e3" and " 5" are not what a user means by a count.
+const DIGITS = /^[0-9]+$/;
+
+// A plain decimal number, optionally signed, with an optional exponent.
+const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/** Highest TCP port. */
+const MAX_PORT = 65_535;
+
+/** A parser of one option's value, as commander calls it. */
+export type OptionParser = (value: string) => number;
+
+/** Parses an integer of at least 1 for the option `name`. */
+export function positiveInt(name: string): OptionParser {
+  return (value) => {
+    const n = wholeOrNaN(value);
+    if (!(n >= 1)) fail(name, 'a positive integer', value);
+    return n;
+  };
+}
+
+/** Parses a finite number greater than 0 for the option `name`. */
+export function positiveNumber(name: string): OptionParser {
+  return (value) => {
+    const n = decimalOrNaN(value);
+    if (!(n > 0)) fail(name, 'a positive number', value);
+    return n;
+  };
+}
+
+/** Parses a share strictly between 0 and 1 for the option `name`. */
+export function openShare(name: string): OptionParser {
+  return (value) => {
+    const n = decimalOrNaN(value);
+    if (!(n > 0 && n < 1)) {
+      fail(name, 'a number between 0 and 1 (exclusive)', value);
+    }
+    return n;
+  };
+}
+
+/** Parses a TCP port, 1 to 65535, for the option `name`. */
+export function portNumber(name: string): OptionParser {
+  return (value) => {
+    const n = wholeOrNaN(value);
+    if (!(n >= 1 && n <= MAX_PORT)) {
+      fail(name, `a port number from 1 to ${MAX_PORT}`, value);
+    }
+    return n;
+  };
+}
+
+/** The value as a safe integer, or NaN when it is not written as one. */
+function wholeOrNaN(value: string): number {
+  const n = DIGITS.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) ? n : NaN;
+}
+
+/** The value as a finite number, or NaN when it is not written as one. */
+function decimalOrNaN(value: string): number {
+  const n = DECIMAL.test(value) ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : NaN;
+}
+
+function fail(name: string, expected: string, value: string): never {
+  throw new InvalidArgumentError(
+    `${name} must be ${expected}, got ${JSON.stringify(value)}`,
+  );
+}
