@@ -31,7 +31,8 @@ export interface HostChoice {
 }
 
 const CREATE_KEY =
-  'create one with `siamese-dedup keys create --role admin` and restart';
+  'create one with `siamese-dedup keys create --role admin` (keys apply ' +
+  'at once; listening beyond loopback then takes a restart)';
 
 /** Picks the interface; see the module comment. */
 export function chooseHost(request: HostRequest): HostChoice {

@@ -49,6 +49,8 @@ export interface AccessControlOptions {
 interface Presented {
   /** A key was sent but is unknown, revoked or malformed. */
   refused: boolean;
+  /** The Authorization scheme when it is not Bearer, e.g. `Basic`. */
+  otherScheme?: string;
 }
 
 /** Decides who may call what. */
@@ -64,8 +66,12 @@ export class AccessControl {
   /** Sets `res.locals.principal` for a working key; never refuses. */
   readonly identify: RequestHandler = (req, res, next) => {
     const secret = presentedKey(req);
-    const presented: Presented = { refused: false };
+    const presented: Presented = { refused: false, otherScheme: undefined };
     res.locals.presented = presented;
+    const scheme = /^(\S+)/.exec(req.get('Authorization') ?? '')?.[1];
+    if (scheme && scheme.toLowerCase() !== 'bearer') {
+      presented.otherScheme = scheme.slice(0, 32);
+    }
     if (secret === undefined) {
       next();
       return;
@@ -110,6 +116,14 @@ export class AccessControl {
   /** Why a caller without a working key is refused; undefined if not. */
   private refusal(req: Request, res: Response): AppError | undefined {
     const presented = res.locals.presented as Presented | undefined;
+    if (presented?.otherScheme) {
+      return new AppError(
+        ErrorCode.Unauthorized,
+        'send the API key as "Authorization: Bearer <key>" or in the ' +
+          `${KEY_HEADER} header; the ${presented.otherScheme} scheme is ` +
+          'not used',
+      );
+    }
     if (presented?.refused) {
       return new AppError(
         ErrorCode.Unauthorized,

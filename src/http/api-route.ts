@@ -13,7 +13,7 @@ import type { z } from 'zod';
 
 import type { Access } from '../access/roles.js';
 
-import { parseRequestPart } from './validation.js';
+import { parseRequestPart, refuseBody } from './validation.js';
 
 /** HTTP methods a route may use. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -116,6 +116,7 @@ export function routerFrom(
     };
     const guards = guard ? [guard(route)] : [];
     router[route.method](route.path, named, ...guards, async (req, res) => {
+      if (!route.body) refuseBody(req.body);
       const input = {
         body: route.body && parseRequestPart(route.body, req.body, 'body'),
         query: route.query && parseRequestPart(route.query, req.query, 'query'),

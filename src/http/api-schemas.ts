@@ -30,9 +30,15 @@ const notBlank = (s: string) => s.trim().length > 0;
 function integerString(min: number, max: number) {
   return z
     .string()
-    .regex(/^\d{1,15}$/, 'must be a whole number')
+    .regex(/^\d{1,15}$/, 'must be a positive whole number')
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, `must be at least ${min}`)
+        .max(max, `must be at most ${max}`),
+    );
 }
 
 /** Checks that a pair names each side once, by id or by text. */
@@ -53,6 +59,32 @@ function oneOfEachSide(
 }
 
 /**
+ * Deepest nesting of objects and arrays accepted in item metadata. The
+ * body limit bounds its size, but not its depth: a few hundred
+ * kilobytes of brackets would overflow the stack of whatever walks it
+ * recursively, SQLite's JSON functions included.
+ */
+export const MAX_METADATA_DEPTH = 32;
+
+/**
+ * Levels of objects and arrays in a parsed JSON value: 0 for a scalar,
+ * 1 for a flat object. Walks with its own stack, so any depth is safe
+ * to measure; stops counting a little past MAX_METADATA_DEPTH.
+ */
+export function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_METADATA_DEPTH) break;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
  * Builds every request and response schema for `limits`, and two
  * registries naming them for the OpenAPI document: `requests`
  * (documented as input) and `responses` (as output).
@@ -70,7 +102,14 @@ export function apiSchemas(limits: ApiLimits) {
   const itemId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
   const metadata = z
     .record(z.string(), z.unknown())
-    .describe('A JSON object kept with the item.');
+    .refine(
+      (value) => jsonDepth(value) <= MAX_METADATA_DEPTH,
+      `must nest at most ${MAX_METADATA_DEPTH} levels deep`,
+    )
+    .describe(
+      `A JSON object kept with the item, at most ${MAX_METADATA_DEPTH} ` +
+        'levels deep.',
+    );
   const label = z
     .union([z.literal(0), z.literal(1)], { error: 'must be 0 or 1' })
     .describe('1: the two texts ask the same thing; 0: they do not.');

@@ -73,18 +73,18 @@ function isBodyParserError(err: unknown): err is BodyParserError {
 
 function fromBodyParser(err: BodyParserError): AppError {
   switch (err.type) {
-    case 'entity.too.large':
+    case 'entity.too.large': {
+      const limit = `${String(err.limit)} bytes (MAX_BODY_BYTES)`;
+      // A chunked body declares no length.
       return new AppError(
         ErrorCode.TooLarge,
-        `the body is ${String(err.length)} bytes; the limit is ` +
-          `${String(err.limit)} (MAX_BODY_BYTES)`,
+        err.length === undefined
+          ? `the body is larger than the limit of ${limit}`
+          : `the body is ${String(err.length)} bytes; the limit is ${limit}`,
       );
+    }
     case 'entity.parse.failed':
-      return new AppError(
-        ErrorCode.BadInput,
-        `the body is not a JSON object or array: ${err.message}`,
-        { errors: [{ field: 'body', message: 'malformed JSON' }] },
-      );
+      return notJsonObject(err);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError(
@@ -96,5 +96,38 @@ function fromBodyParser(err: BodyParserError): AppError {
         ErrorCode.BadInput,
         `the body could not be read: ${err.message}`,
       );
+  }
+}
+
+/**
+ * The parser refuses valid JSON that is not an object or array (`null`,
+ * `"text"`, `42`) in the same way as broken JSON; the message tells the
+ * two apart.
+ */
+function notJsonObject(err: BodyParserError & { body?: unknown }): AppError {
+  const kind = jsonKind(err.body);
+  if (kind) {
+    return new AppError(
+      ErrorCode.BadInput,
+      `the body must be a JSON object; got ${kind}`,
+      { errors: [{ field: 'body', message: 'not a JSON object' }] },
+    );
+  }
+  return new AppError(
+    ErrorCode.BadInput,
+    `the body is not valid JSON: ${err.message}`,
+    { errors: [{ field: 'body', message: 'malformed JSON' }] },
+  );
+}
+
+/** What JSON `body` holds (`null`, `a string`...), if it parses. */
+function jsonKind(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(body);
+    if (value === null) return 'null';
+    return typeof value === 'object' ? 'an array' : `a ${typeof value}`;
+  } catch {
+    return undefined;
   }
 }

@@ -76,3 +76,29 @@ export function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
     { errors: [{ field: 'body', message: 'invalid UTF-8' }] },
   );
 }
+
+/**
+ * For routes that take no body: refuses anything but none or `{}`, so
+ * that a field sent by mistake is reported rather than ignored.
+ */
+export function refuseBody(body: unknown): void {
+  if (body === undefined) return;
+  const empty =
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    Object.keys(body).length === 0;
+  if (empty) return;
+
+  const fields =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? Object.keys(body).map((key) => `body.${key}`)
+      : ['body'];
+  throw new AppError(
+    ErrorCode.BadInput,
+    `this route takes no body; send none or {} (got ${fields.join(', ')})`,
+    {
+      errors: fields.map((field) => ({ field, message: 'unknown field' })),
+    },
+  );
+}

@@ -111,9 +111,18 @@ const schemas = {
         .describe("Cohen's kappa; null if undefined."),
     }),
     queue: z.object({
-      candidates: z.number().int(),
-      waiting: z.number().int(),
-      reserved: z.number().int(),
+      candidates: z.number().int().describe('Candidate pairs known.'),
+      waiting: z
+        .number()
+        .int()
+        .describe(
+          'Candidates still wanting a label, those reserved right now ' +
+            'included (an overlap pair wants two).',
+        ),
+      reserved: z
+        .number()
+        .int()
+        .describe('Reservations not yet answered or run out.'),
     }),
     labels: z.object({
       duplicate: z.number().int(),

@@ -38,7 +38,10 @@ export interface ReviewStats {
   queue: {
     /** Candidate pairs known. */
     candidates: number;
-    /** Candidates still wanting a label (overlap pairs want two). */
+    /**
+     * Candidates still wanting a label (overlap pairs want two), those
+     * reserved right now included: a reservation may run out unanswered.
+     */
     waiting: number;
     /** Live reservations. */
     reserved: number;

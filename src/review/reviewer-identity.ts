@@ -43,7 +43,7 @@ export function reviewerOf(req: Request, res: Response): string {
   }
   if (!REVIEWER_PATTERN.test(given)) {
     throw badReviewer(
-      `${REVIEWER_HEADER} may hold letters, digits, space and . _ @ - ` +
+      `${REVIEWER_HEADER} may hold ASCII letters, digits, space and . _ @ - ` +
         '(no space at either end)',
     );
   }

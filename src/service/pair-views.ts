@@ -12,7 +12,7 @@ import type {
   PairSideInput,
   PairView,
 } from './service-types.js';
-import { checkText } from './text-rules.js';
+import { badField, checkText } from './text-rules.js';
 
 /**
  * Checks `inputs` and converts them to pairs to store. Text sides must
@@ -32,9 +32,19 @@ export function newPairs(
 
   return inputs.map((input, i) => {
     const at = where === '' ? '' : `${where}.${i}.`;
+    const a = checkedSide(input.a, `${at}a`, known, maxChars);
+    const b = checkedSide(input.b, `${at}b`, known, maxChars);
+    const same = sameness(a, b, known);
+    if (same) {
+      throw badField(
+        `${at}b`,
+        `${at}a and ${at}b are ${same}: a labelled pair needs two ` +
+          'different texts',
+      );
+    }
     return {
-      a: checkedSide(input.a, `${at}a`, known, maxChars),
-      b: checkedSide(input.b, `${at}b`, known, maxChars),
+      a,
+      b,
       label: input.label,
       source: origin.source,
       who: origin.who ?? null,
@@ -61,6 +71,25 @@ export function pairViews(
     who: pair.who,
     createdAt: pair.createdAt,
   }));
+}
+
+/**
+ * How the two sides of a pair are one and the same, or undefined when
+ * they differ. A text always matches itself, so such a pair teaches
+ * nothing as a duplicate and contradicts itself as a different pair.
+ */
+function sameness(
+  a: PairSide,
+  b: PairSide,
+  known: ReadonlyMap<number, Item>,
+): string | undefined {
+  if ('itemId' in a && 'itemId' in b && a.itemId === b.itemId) {
+    return `both item ${a.itemId}`;
+  }
+  const textA = sideText(a, known).trim();
+  return textA !== '' && textA === sideText(b, known).trim()
+    ? 'the same text'
+    : undefined;
 }
 
 function sideItemId(side: PairSideInput | PairSide): number[] {

@@ -4,7 +4,7 @@
  * models/default. A model found on disk is registered and activated, so
  * the next start finds it as the active version.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { Config } from '../config/config.js';
@@ -89,10 +89,29 @@ function activate(
       version: encoder.version,
       path: dir,
       threshold: encoder.threshold,
+      metrics: savedMetrics(dir),
     });
   }
   if (models.active()?.version !== encoder.version) {
     models.activate(encoder.version);
+  }
+}
+
+/**
+ * The evaluation a model folder carries in metrics.json, so that
+ * `GET /v1/models` shows it; undefined when there is none or it does
+ * not parse (the model itself is still usable).
+ */
+function savedMetrics(dir: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(
+      readFileSync(path.join(dir, 'metrics.json'), 'utf8'),
+    );
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -24,7 +24,11 @@ export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const version = z
   .string()
-  .regex(VERSION_PATTERN, 'must be 1-128 letters, digits, ".", "-" or "_"')
+  .regex(
+    VERSION_PATTERN,
+    'must be 1-128 ASCII letters, digits, ".", "-" or "_", starting with ' +
+      'a letter or digit',
+  )
   .refine((v) => !v.includes('..'), 'must not contain ".."');
 
 const jobId = z

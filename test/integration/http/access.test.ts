@@ -71,6 +71,16 @@ describe('API keys and roles', () => {
       expect(reply.headers.get('www-authenticate')).toBe('Bearer');
       expect(((await reply.json()) as Problem).code).toBe('unauthorized');
     }
+    // A working key under another scheme is refused, and told why.
+    const secret = stack.key('client');
+    const basic = await send(stack, 'POST', '/v1/search', undefined, search, {
+      Authorization: `Basic ${secret}`,
+    });
+    expect(basic.status).toBe(401);
+    expect(((await basic.json()) as Problem & { detail: string }).detail).toBe(
+      'send the API key as "Authorization: Bearer <key>" or in the ' +
+        'X-API-Key header; the Basic scheme is not used',
+    );
     // Unknown paths under /v1 do not tell a stranger what exists.
     expect((await send(stack, 'GET', '/v1/nothing-here')).status).toBe(401);
     expect((await send(stack, 'GET', '/v1/review/next')).status).toBe(401);

@@ -44,7 +44,7 @@ describe('hostile input at the shipped limits', () => {
   });
 
   /** Sends `body` as raw bytes to POST /v1/items. */
-  async function postBytes(body: Uint8Array): Promise<Problem> {
+  async function postBytes(body: Uint8Array<ArrayBuffer>): Promise<Problem> {
     const res = await fetch(`${server.url}/v1/items`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -112,6 +112,54 @@ describe('hostile input at the shipped limits', () => {
       '{"text": "\\udfff"}',
     );
     expect(search.status).toBe(400);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('refuses metadata nested deeper than 32 levels, at any depth', async () => {
+    const before = snapshot();
+    const nested = (depth: number) =>
+      `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
+    for (const depth of [33, 50_000]) {
+      const body = `{"text": "deep?", "metadata": ${nested(depth)}}`;
+      const problem = await postBytes(new TextEncoder().encode(body));
+      expect(problem.status, `depth ${depth}`).toBe(400);
+      expect(problem.code).toBe('bad_input');
+      expect(problem.errors?.map((e) => e.field)).toEqual(['metadata']);
+    }
+    expect(snapshot()).toEqual(before);
+
+    const ok = await server.request(
+      'POST',
+      '/v1/items',
+      `{"text": "deep enough?", "metadata": ${nested(32)}}`,
+    );
+    expect(ok.status).toBe(201);
+  });
+
+  it('tells JSON that is not an object from broken JSON', async () => {
+    const notObject = await server.request('POST', '/v1/items', 'null');
+    expect(notObject.status).toBe(400);
+    expect((notObject.body as Problem).detail).toBe(
+      'the body must be a JSON object; got null',
+    );
+    const broken = await server.request('POST', '/v1/items', '{"text": ');
+    expect((broken.body as Problem).detail).toMatch(/^the body is not valid/);
+  });
+
+  it('refuses a labelled pair of a text with itself', async () => {
+    const before = snapshot();
+    const reply = await server.request('POST', '/v1/pairs', {
+      a: 'Is this the same?',
+      b: ' Is this the same? ',
+      label: 0,
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({
+      code: 'bad_input',
+      detail:
+        'a and b are the same text: a labelled pair needs two different texts',
+      errors: [{ field: 'b' }],
+    });
     expect(snapshot()).toEqual(before);
   });
 

@@ -210,6 +210,15 @@ describe('review API', () => {
       await call('POST', `/v1/review/${id}`, 'ada', { decision: 'different' });
     }
 
+    // Undo takes no body: a field sent by mistake is named, not ignored.
+    const stray = await call('POST', '/v1/review/undo', 'ada', { count: 3 });
+    expect(stray.status).toBe(400);
+    expect(stray.json).toMatchObject({
+      code: 'bad_input',
+      errors: [{ field: 'body.count' }],
+    });
+    expect(app.service.pairs.count()).toBe(11);
+
     for (const id of [...decided].reverse()) {
       const response = await call('POST', '/v1/review/undo', 'ada');
       expect(response.status).toBe(200);

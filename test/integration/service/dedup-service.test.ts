@@ -8,6 +8,7 @@ import {
   it,
 } from 'vitest';
 
+import { SiameseEncoder } from '../../../src/encoder/siamese-encoder.js';
 import { AppError } from '../../../src/errors/app-error.js';
 import type { DedupService } from '../../../src/service/dedup-service.js';
 import {
@@ -68,6 +69,24 @@ describe('DedupService', () => {
       indexOrigin: 'rebuilt',
     });
     expect(service.models.active()?.version).toBe(TEST_MODEL_VERSION);
+  });
+
+  it('registers the evaluation a model folder carries', async () => {
+    const dir = tempDir('model-with-metrics');
+    const encoder = await SiameseEncoder.create({ units: 8 }, 3);
+    encoder.version = 'evaluated';
+    const metrics = { 'quora/test-a.tsv': { n: 10, accuracy: 0.7 } };
+    encoder.save(dir, { metrics });
+    encoder.dispose();
+    const otherData = tempDir('data');
+    const other = await startDedupService(testConfig(otherData, dir));
+    try {
+      expect(other.models.get('evaluated')?.metrics).toEqual(metrics);
+    } finally {
+      await other.close();
+      removeDir(dir);
+      removeDir(otherData);
+    }
   });
 
   it('finds an ingested item first, at energy about 0', async () => {

@@ -56,11 +56,32 @@ describe('problem responses', () => {
       status: 400,
     });
 
+    const chunked = Object.assign(new Error('request entity too large'), {
+      type: 'entity.too.large',
+      status: 413,
+      limit: 4096,
+    });
+    const notObject = Object.assign(new Error('Unexpected token'), {
+      type: 'entity.parse.failed',
+      status: 400,
+      body: 'null',
+    });
+
     expect(toAppError(tooLarge)).toMatchObject({
       code: 'too_large',
-      message: 'the body is 5000 bytes; the limit is 4096 (MAX_BODY_BYTES)',
+      message:
+        'the body is 5000 bytes; the limit is 4096 bytes (MAX_BODY_BYTES)',
     });
-    expect(toAppError(malformed).code).toBe('bad_input');
+    expect(toAppError(chunked).message).toBe(
+      'the body is larger than the limit of 4096 bytes (MAX_BODY_BYTES)',
+    );
+    expect(toAppError(malformed)).toMatchObject({
+      code: 'bad_input',
+      message: 'the body is not valid JSON: Unexpected end',
+    });
+    expect(toAppError(notObject).message).toBe(
+      'the body must be a JSON object; got null',
+    );
     expect(toAppError(new TypeError('boom')).code).toBe('internal');
   });
 });
