@@ -43,6 +43,9 @@ export function requestLogging(logger: Logger): RequestHandler {
       return id;
     },
     customAttributeKeys: { reqId: 'request.id' },
+    // Every line of a request, its own and the completion line, then
+    // carries the id under the same top-level key.
+    quietReqLogger: true,
     customLogLevel: (_req, res, err) => {
       // 503 means "still starting" or "shutting down": expected, not a bug.
       if (res.statusCode === 503) return 'warn';

@@ -1,0 +1,53 @@
+// Every log line of a request carries its id under `request.id`, the
+// handler's own lines and the completion line alike, and keys are
+// never written to the log.
+import { Writable } from 'node:stream';
+
+import express from 'express';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+
+import { requestLogging } from '../../../src/http/request-logging.js';
+
+describe('request logging', () => {
+  it('puts request.id on every line and redacts keys', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+        }
+        done();
+      },
+    });
+    const app = express();
+    app.use(requestLogging(pino(sink)));
+    app.get('/hello', (req, res) => {
+      req.log.info('inside the handler');
+      res.json({ ok: true });
+    });
+
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/hello`, {
+        headers: {
+          'X-Request-Id': 'abc-123',
+          Authorization: 'Bearer sdk_secret',
+        },
+      });
+      expect(res.headers.get('x-request-id')).toBe('abc-123');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+
+    expect(lines.map((l) => l.msg)).toEqual([
+      'inside the handler',
+      'request completed',
+    ]);
+    for (const line of lines) expect(line['request.id']).toBe('abc-123');
+    expect(JSON.stringify(lines)).not.toContain('sdk_secret');
+  });
+});
