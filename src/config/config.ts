@@ -65,6 +65,13 @@ const schema = z.object({
    * is reconciled with SQLite.
    */
   INDEX_SAVE_SECONDS: int(300, 0, 86_400),
+  /**
+   * Seconds between looks at SQLite for items other processes stored or
+   * deleted (`siamese-dedup import`, other serving processes over the
+   * same file), which are then embedded if need be and indexed; 0 never
+   * looks. Default 5.
+   */
+  STORE_SYNC_SECONDS: num(5, 0, 86_400),
   /** Seconds `serve` waits for in-flight requests at shutdown. Default 10. */
   SHUTDOWN_GRACE_SECONDS: int(10, 1, 3600),
   /** Largest text accepted, in characters. Default 10,000. */
@@ -137,14 +144,20 @@ const schema = z.object({
    * different pairs) until each has this many labels. Default 50.
    */
   REVIEW_WARMUP_LABELS: int(50, 0, 1_000_000),
-  /** Share of review picks drawn at random, in every phase. Default 0.15. */
-  REVIEW_RANDOM_SHARE: num(0.15, 0, 1),
+  /** Share of review picks drawn at random, in every phase. Default 0.1. */
+  REVIEW_RANDOM_SHARE: num(0.1, 0, 1),
   /**
    * Share of review picks (after the warm-up) where the encoder and word
    * overlap disagree; the rest go to energies nearest the threshold.
-   * Default 0.25; with the random share at most 1.
+   * Default 0.1; with the random share at most 1.
    */
-  REVIEW_DISAGREE_SHARE: num(0.25, 0, 1),
+  REVIEW_DISAGREE_SHARE: num(0.1, 0, 1),
+  /**
+   * Share of the open review pool, nearest the threshold, that each
+   * uncertain or disagreement pick is drawn from at random; 0 always
+   * takes the nearest pair. Default 0.05.
+   */
+  REVIEW_BAND: num(0.05, 0, 1),
   /** Nearest neighbours per item offered to reviewers. Default 5. */
   REVIEW_NEIGHBOURS: int(5, 1, 100),
   /** Shared path for offline word vectors cache. */

@@ -10,7 +10,7 @@ import { AppError, ErrorCode } from '../errors/app-error.js';
 export interface SelectionShares {
   /** Share of pairs whose energy is nearest the threshold. */
   uncertain: number;
-  /** Share of pairs the encoder and word overlap rank far apart. */
+  /** Share of pairs the encoder and word overlap judge differently. */
   disagree: number;
   /** Share drawn uniformly at random, in every phase. */
   random: number;
@@ -25,6 +25,12 @@ export interface SelectionPolicy {
   warmupLabels: number;
   /** Shares of the strategies; they sum to 1. */
   shares: SelectionShares;
+  /**
+   * Share of the open pool, at the head of the uncertain or the
+   * disagreement order, that each such pick is drawn from at random, in
+   * [0, 1]; 0 takes the head itself.
+   */
+  band: number;
 }
 
 /** Everything the queue is configured by. */
@@ -41,9 +47,9 @@ export interface ReviewSettings {
 
 /** The defaults, as the configuration gives them. */
 export const DEFAULT_SHARES: SelectionShares = {
-  uncertain: 0.6,
-  disagree: 0.25,
-  random: 0.15,
+  uncertain: 0.8,
+  disagree: 0.1,
+  random: 0.1,
 };
 
 type ReviewConfig = Pick<
@@ -53,6 +59,7 @@ type ReviewConfig = Pick<
   | 'REVIEW_WARMUP_LABELS'
   | 'REVIEW_RANDOM_SHARE'
   | 'REVIEW_DISAGREE_SHARE'
+  | 'REVIEW_BAND'
   | 'REVIEW_NEIGHBOURS'
 >;
 
@@ -81,6 +88,7 @@ export function reviewSettings(config: ReviewConfig): ReviewSettings {
         disagree,
         random,
       },
+      band: config.REVIEW_BAND,
     },
     reservationSeconds: config.REVIEW_RESERVATION_SECONDS,
     overlap: config.REVIEW_OVERLAP,

@@ -98,8 +98,18 @@ export interface ArmOutcome {
    * arm found pairs the model gets wrong.
    */
   pickerAccuracy: number;
-  /** Picks by the strategy that chose them (queue arms). */
-  reasons: Partial<Record<PickReason, number>>;
+  /** Picks by the strategy that chose them. */
+  reasons: Partial<Record<PickReason, ReasonTally>>;
+}
+
+/** What one strategy's picks were like. */
+export interface ReasonTally {
+  /** Pairs it picked. */
+  picks: number;
+  /** Of those, pairs whose gold label is duplicate. */
+  duplicates: number;
+  /** Of those, pairs the picking model judged right. */
+  right: number;
 }
 
 /** One seed's run. */
@@ -223,7 +233,7 @@ interface Picked {
   /** How many the picking model judged right. */
   right: number;
   /** Picks by strategy. */
-  reasons: Partial<Record<PickReason, number>>;
+  reasons: Partial<Record<PickReason, ReasonTally>>;
 }
 
 function pickRandom(
@@ -243,7 +253,12 @@ function pickRandom(
   const right = indices.filter(
     (i, k) => (energies[k] ?? 0) <= weak.threshold === (pool[i]?.label === 1),
   ).length;
-  return { indices, right, reasons: { random: indices.length } };
+  const duplicates = indices.filter((i) => pool[i]?.label === 1).length;
+  return {
+    indices,
+    right,
+    reasons: { random: { picks: indices.length, duplicates, right } },
+  };
 }
 
 /** Picks in rounds, retraining between them as the service would. */
@@ -263,7 +278,7 @@ async function pickByQueue(
     duplicate: split.weak.filter((p) => p.label === 1).length,
     different: split.weak.filter((p) => p.label === 0).length,
   };
-  const reasons: Partial<Record<PickReason, number>> = {};
+  const reasons: Partial<Record<PickReason, ReasonTally>> = {};
   let right = 0;
   let model = weak;
 
@@ -291,7 +306,14 @@ async function pickByQueue(
         const guess = (energyOf.get(pick.id) ?? 0) <= model.threshold;
         if (guess === gold) right += 1;
         labels[gold ? 'duplicate' : 'different'] += 1;
-        reasons[pick.reason] = (reasons[pick.reason] ?? 0) + 1;
+        const tally = (reasons[pick.reason] ??= {
+          picks: 0,
+          duplicates: 0,
+          right: 0,
+        });
+        tally.picks += 1;
+        if (gold) tally.duplicates += 1;
+        if (guess === gold) tally.right += 1;
         picked.push(pick.id);
         taken.add(pick.id);
       }

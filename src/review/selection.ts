@@ -12,9 +12,17 @@
  *    with fewer labels: likely duplicates (energy <= threshold) or likely
  *    different pairs. Each pick counts as a label of the class guessed,
  *    so one batch is split between the two.
- * 3. After the warm-up, the pair whose energy is nearest the threshold
- *    (share `uncertain`), or a pair the encoder and the word overlap
- *    judge differently (share `disagree`; see {@link disagreementOrder}).
+ * 3. After the warm-up, a pair the model is unsure of (share
+ *    `uncertain`; see {@link uncertaintyOrder}), or one the encoder and
+ *    the word overlap judge differently (share `disagree`; see
+ *    {@link disagreementOrder}). Either is drawn at random from the
+ *    open pairs at the head of its order, a band of `policy.band` of the
+ *    open pool, rather than strictly the first: the pairs nearest the
+ *    threshold are many versions of the one case the model cannot
+ *    settle, and a batch of them teaches little more than a few would.
+ *    The band is a share of the pairs still open, so the small requests
+ *    of the review page and the large batches of the simulation draw
+ *    from bands of the same size.
  * Pairs the reviewer skipped come last, once the rest of the pool is
  * used up.
  */
@@ -84,14 +92,20 @@ export function selectCandidates(
   while (picks.length < count && taken.size < fresh.length) {
     let pick: Pick;
     if (random() < shares.random) {
-      pick = { id: orders.anyFree(taken, random), reason: 'random' };
+      pick = { id: orders.anyFree(taken), reason: 'random' };
     } else if (inWarmup(tally, policy.warmupLabels)) {
       const want =
         tally.duplicate <= tally.different ? 'duplicate' : 'different';
       pick = { id: orders.fromStratum(want, taken), reason: 'warmup' };
       tally[want] += 1;
     } else {
-      pick = laterPick(orders, taken, shares, random);
+      // The band shrinks with the open pool, so that each pick, in one
+      // call or many, is drawn from the same share of what is left.
+      const width = Math.max(
+        1,
+        Math.round(policy.band * (fresh.length - taken.size)),
+      );
+      pick = laterPick(orders, taken, shares, width, random);
     }
     taken.add(pick.id);
     picks.push(pick);
@@ -108,25 +122,32 @@ function laterPick(
   orders: LazyOrders,
   taken: ReadonlySet<number>,
   shares: SelectionPolicy['shares'],
+  width: number,
   random: () => number,
 ): Pick {
   const both = shares.uncertain + shares.disagree;
-  if (both <= 0) return { id: orders.anyFree(taken, random), reason: 'random' };
+  if (both <= 0) return { id: orders.anyFree(taken), reason: 'random' };
 
-  if (random() * both < shares.uncertain) {
-    return { id: orders.next('uncertain', taken), reason: 'uncertain' };
+  if (random() * both >= shares.uncertain) {
+    const id = orders.fromHead('disagree', taken, width);
+    if (id !== undefined) return { id, reason: 'disagree' };
   }
-  return { id: orders.next('disagree', taken), reason: 'disagree' };
+  // Also where no disagreement is left: the uncertain order has every
+  // pair, so it never runs out.
+  const id = orders.fromHead('uncertain', taken, width);
+  if (id === undefined) throw new Error('selection ran out of candidates');
+  return { id, reason: 'uncertain' };
 }
 
 type Stratum = 'duplicate' | 'different';
+type OrderName = Stratum | 'uncertain' | 'disagree';
 
 /** Orders of the pool, each sorted the first time it is needed. */
 class LazyOrders {
   private readonly pool: readonly PoolCandidate[];
   private readonly threshold: number;
   private readonly random: () => number;
-  private readonly sorted = new Map<string, number[]>();
+  private readonly sorted = new Map<OrderName, number[]>();
 
   constructor(
     pool: readonly PoolCandidate[],
@@ -138,9 +159,21 @@ class LazyOrders {
     this.random = random;
   }
 
-  /** The first untaken id of an order; the caller knows one is left. */
-  next(order: 'uncertain' | 'disagree', taken: ReadonlySet<number>): number {
-    return firstFree(this.order(order), taken);
+  /**
+   * A random one of the first `width` untaken ids of an order, or
+   * undefined when none is left.
+   */
+  fromHead(
+    name: 'uncertain' | 'disagree',
+    taken: ReadonlySet<number>,
+    width: number,
+  ): number | undefined {
+    const head: number[] = [];
+    for (const id of this.order(name)) {
+      if (head.length >= width) break;
+      if (!taken.has(id)) head.push(id);
+    }
+    return head.length > 0 ? pickOne(head, this.random) : undefined;
   }
 
   /** A random untaken id of the stratum, else of the other stratum. */
@@ -150,18 +183,18 @@ class LazyOrders {
       const ids = this.order(name).filter((id) => !taken.has(id));
       if (ids.length > 0) return pickOne(ids, this.random);
     }
-    return this.anyFree(taken, this.random);
+    return this.anyFree(taken);
   }
 
   /** A uniformly random untaken id. */
-  anyFree(taken: ReadonlySet<number>, random: () => number): number {
+  anyFree(taken: ReadonlySet<number>): number {
     return pickOne(
       this.pool.map((c) => c.id).filter((id) => !taken.has(id)),
-      random,
+      this.random,
     );
   }
 
-  private order(name: string): number[] {
+  private order(name: OrderName): number[] {
     let ids = this.sorted.get(name);
     if (!ids) {
       ids = this.build(name);
@@ -170,7 +203,7 @@ class LazyOrders {
     return ids;
   }
 
-  private build(name: string): number[] {
+  private build(name: OrderName): number[] {
     const t = this.threshold;
     switch (name) {
       case 'duplicate':
@@ -178,80 +211,73 @@ class LazyOrders {
       case 'different':
         return this.pool.filter((c) => c.energy > t).map((c) => c.id);
       case 'uncertain':
-        return [...this.pool]
-          .sort(
-            (x, y) =>
-              Math.abs(x.energy - t) - Math.abs(y.energy - t) || x.id - y.id,
-          )
-          .map((c) => c.id);
-      default:
+        return uncertaintyOrder(this.pool, t);
+      case 'disagree':
         return disagreementOrder(this.pool, t);
     }
   }
 }
 
 /**
- * Least gap between a pair's percentile by closeness and by word overlap
- * for the two signals to count as disagreeing: one puts the pair in its
- * upper half, the other in its lower half, or further apart.
+ * Ids of `pool`, the pairs the model is least sure of first: by how many
+ * pairs of the pool lie between a pair's energy and `threshold`, not by
+ * the energy difference itself. Energies crowd on one side of the
+ * threshold more than on the other, and a plain difference would take
+ * most pairs from the crowded side; counting pairs takes about as many
+ * from each.
  */
-export const DISAGREEMENT_GAP = 0.5;
+export function uncertaintyOrder(
+  pool: readonly PoolCandidate[],
+  threshold: number,
+): number[] {
+  return byDoubt(pool, threshold).map((entry) => entry.candidate.id);
+}
 
 /**
- * Ids of pairs the encoder and word overlap judge differently. Each pair
- * gets the gap between its percentile by closeness (low energy first) and
- * by Jaccard similarity. Pairs with a gap of at least DISAGREEMENT_GAP
- * come first, those with energy nearest `threshold` first: the largest
- * gaps alone are mostly pairs the encoder already gets right (a
- * paraphrase with new words, a shared template with a different
- * subject), while a disagreement near the threshold is one the model
- * cannot settle. The other pairs follow, largest gap first.
+ * Ids of the pairs the encoder and word overlap judge differently, the
+ * ones the encoder is least sure of first (as in
+ * {@link uncertaintyOrder}). Word overlap calls as many pairs duplicates
+ * as the encoder does, those with the highest Jaccard similarity; a
+ * pair disagrees when one calls it a duplicate and the other does not.
+ * Near the threshold, word overlap is a second opinion where the
+ * encoder has none. Far from it, the pairs are mostly ones the encoder
+ * gets right (a paraphrase in new words, one template with another
+ * subject) and teach it little, so these come last.
  */
 export function disagreementOrder(
   pool: readonly PoolCandidate[],
   threshold: number,
 ): number[] {
-  const closeness = percentRanks(pool.map((c) => -c.energy));
-  const overlap = percentRanks(pool.map((c) => c.lexical));
-  const scored = pool.map((c, i) => ({
-    id: c.id,
-    gap: Math.abs((closeness[i] ?? 0) - (overlap[i] ?? 0)),
-    doubt: Math.abs(c.energy - threshold),
-  }));
-  const split = scored.filter((e) => e.gap >= DISAGREEMENT_GAP);
-  const rest = scored.filter((e) => e.gap < DISAGREEMENT_GAP);
-  split.sort((x, y) => x.doubt - y.doubt || x.id - y.id);
-  rest.sort((x, y) => y.gap - x.gap || x.id - y.id);
-  return [...split, ...rest].map((entry) => entry.id);
+  const duplicates = pool.filter((c) => c.energy <= threshold).length;
+  const byOverlap = pool.map((c) => c.lexical).sort((x, y) => y - x);
+  // Ties at the cut count as duplicates by word overlap alike.
+  const cut = duplicates > 0 ? byOverlap[duplicates - 1] : undefined;
+
+  return byDoubt(pool, threshold)
+    .filter(({ candidate }) => {
+      const byWords = cut !== undefined && candidate.lexical >= cut;
+      return byWords !== candidate.energy <= threshold;
+    })
+    .map((entry) => entry.candidate.id);
 }
 
-/**
- * Percentile rank of each value in [0, 1], ties given the mean of their
- * ranks (so the many pairs with no shared word rank alike). A single
- * value ranks 0.5.
- */
-export function percentRanks(values: readonly number[]): number[] {
-  const n = values.length;
-  const ranks = new Array<number>(n).fill(0.5);
-  if (n < 2) return ranks;
-
-  const order = values.map((_, i) => i).sort((x, y) => values[x]! - values[y]!);
-  let start = 0;
-  while (start < n) {
-    let end = start;
-    const value = values[order[start]!];
-    while (end + 1 < n && values[order[end + 1]!] === value) end += 1;
-    const mean = (start + end) / 2 / (n - 1);
-    for (let k = start; k <= end; k += 1) ranks[order[k]!] = mean;
-    start = end + 1;
-  }
-  return ranks;
+interface Doubt {
+  candidate: PoolCandidate;
+  /** Pairs of the pool between this one's energy and the threshold. */
+  distance: number;
 }
 
-function firstFree(ids: readonly number[], taken: ReadonlySet<number>): number {
-  const id = ids.find((candidate) => !taken.has(candidate));
-  if (id === undefined) throw new Error('selection ran out of candidates');
-  return id;
+/** The pool by distance in pairs from the threshold, ties by id. */
+function byDoubt(pool: readonly PoolCandidate[], threshold: number): Doubt[] {
+  const sorted = [...pool].sort((x, y) => x.energy - y.energy || x.id - y.id);
+  const below = sorted.filter((c) => c.energy <= threshold).length;
+  // The threshold sits between position below - 1 and below.
+  return sorted
+    .map((candidate, i) => ({
+      candidate,
+      distance: Math.abs(i + 0.5 - below),
+    }))
+    .sort((x, y) => x.distance - y.distance || x.candidate.id - y.candidate.id);
 }
 
 function pickOne(ids: readonly number[], random: () => number): number {

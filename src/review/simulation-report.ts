@@ -5,7 +5,12 @@
  * the difference is larger than the noise between seeds.
  */
 import type { SelectionPolicy } from './review-settings.js';
-import type { ArmOutcome, SeedOutcome } from './review-simulation.js';
+import type {
+  ArmOutcome,
+  ReasonTally,
+  SeedOutcome,
+} from './review-simulation.js';
+import type { PickReason } from './review-types.js';
 
 /** What the report says about how the run was set up. */
 export interface SimulationSetup {
@@ -60,16 +65,19 @@ export type Verdict = 'better' | 'worse' | 'no clear difference' | 'one seed';
 
 /**
  * The verdict on paired differences (queue minus random, per seed):
- * `better` when every seed improved and the mean exceeds two standard
- * errors, `worse` in the mirror case, `one seed` when there is no
- * spread to judge by, else `no clear difference`.
+ * `better` when the mean exceeds two standard errors and more than half
+ * of the seeds improved, `worse` in the mirror case, `one seed` when
+ * there is no spread to judge by, else `no clear difference`.
  */
 export function verdict(differences: readonly number[]): Verdict {
-  if (differences.length < 2) return 'one seed';
+  const n = differences.length;
+  if (n < 2) return 'one seed';
   const { mean, sd } = spreadOf(differences);
-  const se = sd / Math.sqrt(Math.max(1, differences.length));
-  if (differences.every((d) => d > 0) && mean > 2 * se) return 'better';
-  if (differences.every((d) => d < 0) && -mean > 2 * se) return 'worse';
+  const se = sd / Math.sqrt(n);
+  const up = differences.filter((d) => d > 0).length;
+  const down = differences.filter((d) => d < 0).length;
+  if (mean > 2 * se && up > n / 2) return 'better';
+  if (-mean > 2 * se && down > n / 2) return 'worse';
   return 'no clear difference';
 }
 
@@ -111,7 +119,10 @@ export function simulationSection(
       "pairs, as the service counts every stored label. The queue's " +
       `shares after the ` +
       `warm-up: uncertain ${shares.uncertain.toFixed(2)}, disagreement ` +
-      `${shares.disagree.toFixed(2)}, random ${shares.random.toFixed(2)}.`,
+      `${shares.disagree.toFixed(2)}, random ${shares.random.toFixed(2)}; ` +
+      'each uncertain or disagreement pick is drawn at random from the ' +
+      `${pct(setup.policy.band)} % of open pairs at the head of its order ` +
+      '(service defaults; see `src/review/selection.ts`).',
     '',
     `Test accuracy in %, mean ± standard deviation over ` +
       `${outcomes.length} seeds (range). "Picker right" is how often the ` +
@@ -132,6 +143,14 @@ export function simulationSection(
     }),
     '',
     ...comparison(outcomes, names),
+    'Picks by the strategy that chose them, summed over seeds: share of ' +
+      "the arm's picks, duplicates among them and how often the picking " +
+      'model judged them right (%).',
+    '',
+    '| arm | strategy | share of picks | duplicates | picker right |',
+    '|---|---|---|---|---|',
+    ...names.flatMap((name) => reasonRows(name, byArm(name))),
+    '',
     'Per seed (test accuracy %):',
     '',
     `| seed | weak | ${names.join(' | ')} |`,
@@ -145,13 +164,45 @@ export function simulationSection(
   return lines.join('\n');
 }
 
+const REASONS: readonly PickReason[] = [
+  'warmup',
+  'uncertain',
+  'disagree',
+  'random',
+  'skipped',
+];
+
+/** One table row per strategy that picked for `name`, over all seeds. */
+function reasonRows(name: string, arms: readonly ArmOutcome[]): string[] {
+  const sums = new Map<PickReason, ReasonTally>();
+  for (const arm of arms) {
+    for (const reason of REASONS) {
+      const tally = arm.reasons[reason];
+      if (!tally) continue;
+      const sum = sums.get(reason) ?? { picks: 0, duplicates: 0, right: 0 };
+      sum.picks += tally.picks;
+      sum.duplicates += tally.duplicates;
+      sum.right += tally.right;
+      sums.set(reason, sum);
+    }
+  }
+
+  const total = [...sums.values()].reduce((n, t) => n + t.picks, 0);
+  return [...sums].map(
+    ([reason, t]) =>
+      `| ${name} | ${reason} | ${pct(t.picks / Math.max(1, total))} | ` +
+      `${pct(t.duplicates / Math.max(1, t.picks))} | ` +
+      `${pct(t.right / Math.max(1, t.picks))} |`,
+  );
+}
+
 const VERDICT_TEXT: Record<Verdict, (arm: string) => string> = {
   better: (arm) =>
-    `${arm} beat random picks on every seed, by more than two standard ` +
-    'errors of the difference.',
+    `${arm} beat random picks: the mean gain is more than two standard ` +
+    'errors of the difference, and most seeds gained.',
   worse: (arm) =>
-    `${arm} did worse than random picks on every seed, by more than two ` +
-    'standard errors of the difference.',
+    `${arm} did worse than random picks: the mean loss is more than two ` +
+    'standard errors of the difference, and most seeds lost.',
   'no clear difference': () =>
     'no clear difference: the gap is within the noise between seeds.',
   'one seed': () => 'a single seed, so no judgement on the noise.',
@@ -179,7 +230,9 @@ function comparison(
       const sign = s.mean >= 0 ? '+' : '';
       return (
         `**${name} vs ${random}:** ${sign}${pct(s.mean)} points ` +
-        `(sd ${pct(s.sd)}; better on ${wins} of ${diffs.length} seeds) — ` +
+        `(sd ${pct(s.sd)}, standard error ` +
+        `${pct(s.sd / Math.sqrt(diffs.length))}; better on ${wins} of ` +
+        `${diffs.length} seeds) — ` +
         VERDICT_TEXT[call](name)
       );
     })

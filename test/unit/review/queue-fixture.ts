@@ -45,6 +45,7 @@ export function settings(
     policy: {
       warmupLabels: 0,
       shares: { uncertain: 1, disagree: 0, random: 0 },
+      band: 0,
     },
     reservationSeconds: 600,
     overlap: 0,

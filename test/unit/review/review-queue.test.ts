@@ -49,14 +49,15 @@ describe('ReviewQueue', () => {
     const { pairs, remaining } = await fixture.queue.next('ada', 2);
 
     expect(pairs).toHaveLength(2);
-    expect(pairs.map((p) => p.energy)).toEqual([0.5, 0.4]);
+    // The nearest pair on each side of the threshold (0.5, a duplicate).
+    expect(pairs.map((p) => p.energy)).toEqual([0.5, 0.6]);
     expect(pairs[0]?.a.text).toMatch(/^question number/);
     expect(pairs[0]).toMatchObject({
       similarity: 0.5,
       guess: 'duplicate',
       reservedUntil: '2026-01-01T00:10:00.000Z',
     });
-    expect(pairs[1]?.guess).toBe('duplicate');
+    expect(pairs[1]?.guess).toBe('different');
     expect(remaining).toBe(9);
   });
 
@@ -325,6 +326,7 @@ describe('ReviewQueue', () => {
       policy: {
         warmupLabels: 0,
         shares: { uncertain: 0, disagree: 0, random: 1 },
+        band: 0,
       },
     });
     addCandidates(fixture, 4);

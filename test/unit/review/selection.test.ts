@@ -4,8 +4,8 @@ import { mulberry32 } from '../../../src/data/seeded-random.js';
 import type { SelectionPolicy } from '../../../src/review/review-settings.js';
 import {
   disagreementOrder,
-  percentRanks,
   selectCandidates,
+  uncertaintyOrder,
   type PoolCandidate,
 } from '../../../src/review/selection.js';
 
@@ -27,10 +27,12 @@ function pool(likely: number, unlikely: number): PoolCandidate[] {
 function policy(
   shares: Partial<SelectionPolicy['shares']> = {},
   warmupLabels = 50,
+  band = 0,
 ): SelectionPolicy {
   return {
     warmupLabels,
     shares: { uncertain: 0, disagree: 0, random: 0, ...shares },
+    band,
   };
 }
 
@@ -85,25 +87,58 @@ describe('selectCandidates', () => {
   });
 
   it('asks about energies nearest the threshold once labels abound', () => {
-    const candidates = pool(100, 100);
-    const nearest = [...candidates]
-      .sort(
-        (x, y) =>
-          Math.abs(x.energy - THRESHOLD) - Math.abs(y.energy - THRESHOLD),
-      )
-      .slice(0, 6)
-      .map((c) => c.id);
-
     const picks = selectCandidates(
-      candidates,
+      pool(100, 100),
       6,
       { threshold: THRESHOLD, labels: many },
       policy({ uncertain: 1 }),
       mulberry32(4),
     );
 
-    expect(picks.map((p) => p.id)).toEqual(nearest);
+    // Ids 1-100 lie under the threshold, 101-200 over it.
+    expect(picks.map((p) => p.id)).toEqual([100, 101, 99, 102, 98, 103]);
     expect(picks.every((p) => p.reason === 'uncertain')).toBe(true);
+  });
+
+  it('draws uncertain picks from the band nearest the threshold', () => {
+    const candidates = pool(100, 100);
+    const head = new Set(uncertaintyOrder(candidates, THRESHOLD).slice(0, 20));
+    const chosen = new Set<number>();
+
+    for (let seed = 1; seed <= 30; seed += 1) {
+      const [pick] = selectCandidates(
+        candidates,
+        1,
+        { threshold: THRESHOLD, labels: many },
+        policy({ uncertain: 1 }, 50, 0.1),
+        mulberry32(seed),
+      );
+      chosen.add(pick!.id);
+    }
+
+    // A band of 0.1 of 200 open pairs is the 20 nearest.
+    expect([...chosen].every((id) => head.has(id))).toBe(true);
+    expect(chosen.size).toBeGreaterThan(5);
+  });
+
+  it('keeps the band a share of the pairs still open', () => {
+    const candidates = pool(100, 100);
+    const order = uncertaintyOrder(candidates, THRESHOLD);
+
+    const picks = selectCandidates(
+      candidates,
+      100,
+      { threshold: THRESHOLD, labels: many },
+      policy({ uncertain: 1 }, 50, 0.1),
+      mulberry32(11),
+    );
+
+    // The k-th pick (from 0) comes from the first k + round(0.1 * open)
+    // places of the order: k are taken, the band of what is open follows.
+    picks.forEach((pick, k) => {
+      const width = Math.max(1, Math.round(0.1 * (200 - k)));
+      expect(order.indexOf(pick.id)).toBeLessThan(k + width);
+    });
   });
 
   it('asks where the encoder and word overlap disagree', () => {
@@ -131,17 +166,39 @@ describe('selectCandidates', () => {
     expect(picks.every((p) => p.reason === 'disagree')).toBe(true);
   });
 
+  it('takes an uncertain pair when no disagreement is left', () => {
+    // Word overlap ranks the pairs as the encoder does.
+    const candidates = pool(5, 5).map((c) => ({ ...c, lexical: 1 - c.energy }));
+
+    const picks = selectCandidates(
+      candidates,
+      3,
+      { threshold: THRESHOLD, labels: many },
+      policy({ disagree: 1 }),
+      mulberry32(12),
+    );
+
+    expect(picks.map((p) => p.id)).toEqual([5, 6, 4]);
+    expect(picks.every((p) => p.reason === 'uncertain')).toBe(true);
+  });
+
   it('mixes the strategies in about the configured shares', () => {
     const random = mulberry32(6);
     const counts = { uncertain: 0, disagree: 0, random: 0 };
     const shares = { uncertain: 0.6, disagree: 0.25, random: 0.15 };
+    // Word overlap that disagrees with the encoder on every other pair,
+    // so disagreement picks do not run out.
+    const candidates = pool(50, 50).map((c) => ({
+      ...c,
+      lexical: c.id % 2 === 0 ? c.energy : 1 - c.energy,
+    }));
 
     for (let round = 0; round < 400; round += 1) {
       const picks = selectCandidates(
-        pool(50, 50),
+        candidates,
         10,
         { threshold: THRESHOLD, labels: many },
-        policy(shares),
+        policy(shares, 50, 0.05),
         random,
       );
       for (const pick of picks) {
@@ -217,24 +274,34 @@ describe('selectCandidates', () => {
   });
 });
 
-describe('percentRanks', () => {
-  it('spreads distinct values over [0, 1] and averages ties', () => {
-    expect(percentRanks([10, 30, 20])).toEqual([0, 1, 0.5]);
-    expect(percentRanks([0, 0, 0, 1])).toEqual([1 / 3, 1 / 3, 1 / 3, 1]);
-    expect(percentRanks([7])).toEqual([0.5]);
-    expect(percentRanks([])).toEqual([]);
+describe('uncertaintyOrder', () => {
+  it('counts pairs, not energy, from the threshold', () => {
+    // Three pairs crowd just over the threshold, one lies under it. By
+    // energy difference the crowded side would fill the head.
+    const order = uncertaintyOrder(
+      [
+        { id: 1, energy: 0.3, lexical: 0, skipped: false },
+        { id: 2, energy: 0.52, lexical: 0, skipped: false },
+        { id: 3, energy: 0.53, lexical: 0, skipped: false },
+        { id: 4, energy: 0.54, lexical: 0, skipped: false },
+        { id: 5, energy: 0.1, lexical: 0, skipped: false },
+      ],
+      0.5,
+    );
+
+    expect(order).toEqual([1, 2, 3, 5, 4]);
   });
 });
 
 describe('disagreementOrder', () => {
-  it('puts disagreements first, nearest the threshold first', () => {
+  it('keeps pairs judged on opposite sides, nearest the threshold first', () => {
     const order = disagreementOrder(
       [
         // Both signals agree: close and sharing most words.
         { id: 1, energy: 0.1, lexical: 0.9, skipped: false },
-        // Encoder close, no shared words: the widest disagreement.
+        // Encoder close, no shared words.
         { id: 2, energy: 0.05, lexical: 0.0, skipped: false },
-        // Encoder far, many shared words, energy near the threshold.
+        // Encoder far, the most shared words, energy near the threshold.
         { id: 3, energy: 0.55, lexical: 0.95, skipped: false },
         // Both agree: far and no shared words.
         { id: 4, energy: 1.4, lexical: 0.05, skipped: false },
@@ -242,22 +309,34 @@ describe('disagreementOrder', () => {
       0.5,
     );
 
-    expect(order.slice(0, 2)).toEqual([3, 2]);
-    expect(order.slice(2).sort()).toEqual([1, 4]);
+    // Two pairs are duplicates by energy, so the two with the most
+    // shared words (1 and 3) are duplicates by word overlap.
+    expect(order).toEqual([3, 2]);
   });
 
-  it('falls back to the largest gap when no pair disagrees', () => {
+  it('is empty when the signals agree on every pair', () => {
     const order = disagreementOrder(
       [
         { id: 1, energy: 0.1, lexical: 0.9, skipped: false },
         { id: 2, energy: 0.3, lexical: 0.5, skipped: false },
-        { id: 3, energy: 0.6, lexical: 0.6, skipped: false },
+        { id: 3, energy: 0.6, lexical: 0.4, skipped: false },
         { id: 4, energy: 0.9, lexical: 0.1, skipped: false },
       ],
       0.5,
     );
 
-    // Gaps: 0, 1/3, 1/3, 0; ties keep id order.
-    expect(order).toEqual([2, 3, 1, 4]);
+    expect(order).toEqual([]);
+  });
+
+  it('finds no duplicates by word overlap when the encoder finds none', () => {
+    const order = disagreementOrder(
+      [
+        { id: 1, energy: 0.8, lexical: 1, skipped: false },
+        { id: 2, energy: 0.9, lexical: 0, skipped: false },
+      ],
+      0.5,
+    );
+
+    expect(order).toEqual([]);
   });
 });
