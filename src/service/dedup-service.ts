@@ -31,6 +31,13 @@ import { loadSeedCorpus, seedCorpusFile } from './seed-corpus.js';
 import type { EncoderChoice } from './serving-encoder.js';
 import { openServingEncoder } from './serving-encoder.js';
 import { ModelSlot, type ServingModel } from './serving-model.js';
+import {
+  changedSince,
+  markOf,
+  takeInChanges,
+  type StoreSync,
+  type SyncMark,
+} from './store-sync.js';
 import type {
   IndexOrigin,
   IngestInput,
@@ -96,6 +103,10 @@ export class DedupService {
   private dirty = false;
   private rebuilding: Promise<void> | null = null;
   private saveTimer: NodeJS.Timeout | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private syncing: Promise<StoreSync> | null = null;
+  /** How far this process has taken in the store's changes. */
+  private syncMark: SyncMark = { throughId: 0, deleted: 0 };
   private readonly ingestListeners = new Set<IngestListener>();
 
   /** Works on stores over an open database; call start() next. */
@@ -146,8 +157,10 @@ export class DedupService {
     }
 
     this.started = true;
+    this.syncMark = markOf(this.items);
     if (this.dirty) await this.saveIndex();
     this.startSaveTimer();
+    this.startSyncTimer();
     log.info({ ...this.status() }, 'service ready');
   }
 
@@ -214,7 +227,8 @@ export class DedupService {
   deleteItem(id: number): void {
     const model = this.requireReady();
     this.getItem(id);
-    this.items.softDelete(id);
+    // Counted as seen, so the next look at the store has nothing to do.
+    if (this.items.softDelete(id)) this.syncMark.deleted += 1;
 
     model.index.remove(id);
     for (const index of this.followers) index.remove(id);
@@ -406,6 +420,20 @@ export class DedupService {
     return this.rebuilding;
   }
 
+  /**
+   * Takes in what other processes sharing the SQLite file changed since
+   * the last look (see store-sync.ts): items they stored are embedded if
+   * they lack a vector for the serving model and indexed, items they
+   * deleted leave the index. Runs every STORE_SYNC_SECONDS; one look at
+   * a time, a second call joins it.
+   */
+  syncFromStore(): Promise<StoreSync> {
+    this.syncing ??= this.syncNow().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
   /** Saves the serving index to DATA_DIR/index/<version>. */
   async saveIndex(): Promise<void> {
     const model = this.slot.current;
@@ -429,8 +457,10 @@ export class DedupService {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.saveTimer);
+    clearInterval(this.syncTimer);
 
     await this.rebuilding?.catch(() => undefined);
+    await this.syncing?.catch(() => undefined);
     try {
       if (this.started && this.dirty) await this.saveIndex();
     } finally {
@@ -668,6 +698,54 @@ export class DedupService {
       'rebuilt the index without deleted items',
     );
     await this.saveIndex();
+  }
+
+  private async syncNow(): Promise<StoreSync> {
+    const none: StoreSync = { added: 0, removed: 0 };
+    if (!this.ready || !changedSince(this.items, this.syncMark)) return none;
+
+    return this.slot.use(async (model) => {
+      const { encoder } = model;
+      await embedMissingVectors(encoder, this.items);
+      // A swap meanwhile caught the new pair up by itself.
+      if (this.slot.current !== model || this.closed) return none;
+
+      const same = [...this.followers].filter(
+        (f) => f.modelVersion === encoder.version,
+      );
+      const { sync, mark } = takeInChanges(
+        this.items,
+        encoder.version,
+        [model.index, ...same],
+        this.syncMark,
+      );
+      this.syncMark = mark;
+      if (sync.added + sync.removed === 0) return sync;
+
+      this.dirty = true;
+      this.logger.info(
+        { 'model.version': encoder.version, ...sync },
+        'took in items other processes stored or deleted',
+      );
+      const share = this.config.INDEX_REBUILD_DELETED_SHARE;
+      if (model.index.needsRebuild(share)) {
+        this.rebuildIndex().catch((err: unknown) =>
+          this.logger.error({ err }, 'index rebuild failed'),
+        );
+      }
+      return sync;
+    });
+  }
+
+  private startSyncTimer(): void {
+    const seconds = this.config.STORE_SYNC_SECONDS;
+    if (seconds === 0) return;
+    this.syncTimer = setInterval(() => {
+      this.syncFromStore().catch((err: unknown) =>
+        this.logger.error({ err }, 'taking in store changes failed'),
+      );
+    }, seconds * 1000);
+    this.syncTimer.unref();
   }
 
   private startSaveTimer(): void {

@@ -129,6 +129,26 @@ export class ItemStore {
     });
   }
 
+  /** The highest item id ever stored, 0 for none. */
+  maxId(): number {
+    return (
+      this.db
+        .prepare<[], number>('SELECT coalesce(max(id), 0) FROM items')
+        .pluck()
+        .get() ?? 0
+    );
+  }
+
+  /** Ids of the soft-deleted items, in id order. */
+  deletedIds(): number[] {
+    return this.db
+      .prepare<[], number>(
+        'SELECT id FROM items WHERE deleted_at IS NOT NULL ORDER BY id',
+      )
+      .pluck()
+      .all();
+  }
+
   /** How many items are live and how many soft-deleted. */
   count(): ItemCounts {
     const row = this.db
@@ -216,7 +236,7 @@ export class ItemStore {
     );
     const page = this.db.prepare<unknown[], ItemRow>(sql);
 
-    let after = 0;
+    let after = options.after ?? 0;
     for (;;) {
       const rows = page.all(...params, after, size);
       if (rows.length === 0) return;

@@ -46,4 +46,6 @@ export interface ItemVector {
 export interface ChunkOptions {
   /** Rows per chunk. Default 1,000. */
   chunkSize?: number;
+  /** Start after this item id. Default 0: from the first item. */
+  after?: number;
 }

@@ -69,7 +69,7 @@ export class ItemVectorTable {
 
     // Keyset paging, not one open cursor, so callers may write between
     // chunks on the same connection.
-    let after = 0;
+    let after = options.after ?? 0;
     for (;;) {
       const rows = page.all(modelVersion, after, size);
       if (rows.length === 0) return;
