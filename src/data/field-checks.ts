@@ -4,6 +4,11 @@
  * what it found.
  */
 import { FileFormatError } from '../errors/app-error.js';
+import {
+  characterProblem,
+  type CharacterRules,
+} from '../text/text-characters.js';
+import { DEFAULT_MAX_TEXT_LENGTH, type ReadOptions } from './pair-types.js';
 
 /** Where a value came from, for error messages. */
 export interface FieldPlace {
@@ -13,19 +18,37 @@ export interface FieldPlace {
   line: number;
 }
 
+/** How texts are checked: the length limit and the character rules. */
+export interface TextRules extends CharacterRules {
+  /** Longest text accepted, in characters (UTF-16 code units). */
+  maxLength: number;
+}
+
+/** The text rules `options` ask for, defaults filled in. */
+export function textRules(options: ReadOptions): TextRules {
+  return {
+    maxLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
+    controls: options.refuseControls === true,
+  };
+}
+
 // A plain decimal number, optionally signed, with an optional exponent.
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
- * A non-empty text of at most `maxLength` characters, trimmed. Accepts
- * only strings, so a JSON number in a text field is an error.
+ * A non-empty text of at most `rules.maxLength` characters, trimmed.
+ * Accepts only strings, so a JSON number in a text field is an error.
+ * Refuses unpaired surrogates (a JSON escape such as "\ud800"), and
+ * control characters other than tab and line breaks unless
+ * `rules.controls` is false: the characters the HTTP API refuses.
  */
 export function readText(
   place: FieldPlace,
   column: string,
   value: unknown,
-  maxLength: number,
+  rules: TextRules,
 ): string {
+  const { maxLength } = rules;
   if (value === undefined || value === null) {
     fail(place, `missing text in column '${column}'`);
   }
@@ -42,6 +65,10 @@ export function readText(
         `the limit is ${maxLength} (maxTextLength)`,
     );
   }
+
+  const problem = characterProblem(text, rules);
+  if (problem !== undefined)
+    fail(place, `text in column '${column}' ${problem}`);
   return text;
 }
 

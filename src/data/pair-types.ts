@@ -114,6 +114,15 @@ export interface ReadOptions {
    * Default {@link DEFAULT_MAX_TEXT_LENGTH}.
    */
   maxTextLength?: number;
+  /**
+   * Refuse texts holding control characters other than tab, LF and CR,
+   * as the service does for what it stores (the importer sets it).
+   * Default false: pair files for training, evaluation and splitting
+   * keep them, since public data sets carry a few stray ones (a U+0012
+   * inside a word in STS-B and MRPC) and the tokenizer reads them as
+   * spaces. Invalid UTF-8 and unpaired surrogates are refused always.
+   */
+  refuseControls?: boolean;
 }
 
 /** Longest text a reader accepts unless told otherwise: 10,000 chars. */

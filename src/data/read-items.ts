@@ -9,15 +9,12 @@ import {
   readId,
   readJsonObject,
   readText,
+  textRules,
   type FieldPlace,
+  type TextRules,
 } from './field-checks.js';
 import { formatFromExtension } from './file-format.js';
-import {
-  DEFAULT_MAX_TEXT_LENGTH,
-  type Item,
-  type ItemFile,
-  type ReadOptions,
-} from './pair-types.js';
+import { type Item, type ItemFile, type ReadOptions } from './pair-types.js';
 import { openTable, type TableRow } from './table-reader.js';
 import { readTextLines } from './text-lines.js';
 
@@ -35,7 +32,7 @@ export async function* streamItems(
   file: string,
   options: ReadOptions = {},
 ): AsyncGenerator<Item> {
-  const maxLength = options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
+  const rules = textRules(options);
   let count = 0;
   let after = 1;
 
@@ -44,7 +41,10 @@ export async function* streamItems(
       if (text.trim() === '') continue;
       const place = { file, line: number };
       count += 1;
-      yield { text: readText(place, 'text', text, maxLength), line: number };
+      yield {
+        text: readText(place, 'text', text, rules),
+        line: number,
+      };
     }
   } else {
     const table = await openTable(file, ITEM_HEADER);
@@ -60,7 +60,7 @@ export async function* streamItems(
     }
     for await (const row of table.rows) {
       count += 1;
-      yield toItem({ file, line: row.line }, row, maxLength);
+      yield toItem({ file, line: row.line }, row, rules);
     }
   }
 
@@ -80,9 +80,9 @@ export async function readItems(
 }
 
 /** Checks one row and turns it into an item. */
-function toItem(place: FieldPlace, row: TableRow, maxLength: number): Item {
+function toItem(place: FieldPlace, row: TableRow, rules: TextRules): Item {
   const item: Item = {
-    text: readText(place, 'text', row.get('text'), maxLength),
+    text: readText(place, 'text', row.get('text'), rules),
     line: place.line,
   };
 

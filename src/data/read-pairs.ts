@@ -11,7 +11,9 @@ import {
   readOptionalText,
   readPositiveInteger,
   readText,
+  textRules,
   type FieldPlace,
+  type TextRules,
 } from './field-checks.js';
 import {
   choosePairLayout,
@@ -19,7 +21,6 @@ import {
   type PairLayout,
 } from './pair-layout.js';
 import {
-  DEFAULT_MAX_TEXT_LENGTH,
   type BinaryPair,
   type GradedPair,
   type Pair,
@@ -51,7 +52,7 @@ export async function openPairs(
   file: string,
   options: ReadOptions = {},
 ): Promise<PairStream> {
-  const maxLength = options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
+  const rules = textRules(options);
   const table = await openTable(file, PAIR_HEADERS);
 
   let layout: PairLayout;
@@ -64,7 +65,7 @@ export async function openPairs(
 
   return {
     kind: layout.kind,
-    pairs: convertRows(file, table.headerLine, table.rows, layout, maxLength),
+    pairs: convertRows(file, table.headerLine, table.rows, layout, rules),
   };
 }
 
@@ -89,17 +90,29 @@ export async function readPairs(
   const { kind, pairs } = await openPairs(file, options);
   const all: Pair[] = [];
   for await (const pair of pairs) all.push(pair);
+  return pairFileOf(kind, file, all);
+}
 
+/**
+ * A pair file of `kind` holding `pairs` (read from, or kept of, `file`),
+ * with what the kind adds: a graded file's score range, a ranking file's
+ * number of queries.
+ */
+export function pairFileOf(
+  kind: PairKind,
+  file: string,
+  pairs: readonly Pair[],
+): PairFile {
   // The layout guarantees the fields each kind's pair type promises.
   if (kind === 'binary') {
-    return { kind, file, pairs: all as BinaryPair[] };
+    return { kind, file, pairs: pairs as BinaryPair[] };
   }
   if (kind === 'ranking') {
-    const groups = new Set(all.map((pair) => pair.group)).size;
-    return { kind, file, pairs: all as RankingPair[], groups };
+    const groups = new Set(pairs.map((pair) => pair.group)).size;
+    return { kind, file, pairs: pairs as RankingPair[], groups };
   }
 
-  const graded = all as GradedPair[];
+  const graded = pairs as GradedPair[];
   return { kind, file, pairs: graded, scoreRange: scoreRange(graded) };
 }
 
@@ -120,7 +133,7 @@ async function* convertRows(
   headerLine: number,
   rows: AsyncGenerator<TableRow>,
   layout: PairLayout,
-  maxLength: number,
+  rules: TextRules,
 ): AsyncGenerator<Pair> {
   // Without a search_rank column a candidate's rank is its place among
   // its query's rows.
@@ -128,7 +141,7 @@ async function* convertRows(
   let count = 0;
 
   for await (const row of rows) {
-    const pair = toPair({ file, line: row.line }, row, layout, maxLength);
+    const pair = toPair({ file, line: row.line }, row, layout, rules);
     if (pair.group !== undefined && layout.rank === undefined) {
       const rank = (seen.get(pair.group) ?? 0) + 1;
       seen.set(pair.group, rank);
@@ -152,12 +165,14 @@ function toPair(
   place: FieldPlace,
   row: TableRow,
   layout: PairLayout,
-  maxLength: number,
+  rules: TextRules,
 ): Pair {
+  const text = (column: string) =>
+    readText(place, column, row.get(column), rules);
   const pair: Pair = {
     id: String(place.line),
-    a: readText(place, layout.a, row.get(layout.a), maxLength),
-    b: readText(place, layout.b, row.get(layout.b), maxLength),
+    a: text(layout.a),
+    b: text(layout.b),
     line: place.line,
   };
 

@@ -1,9 +1,11 @@
 /**
  * Bulk loading of item and pair files into a service's store. Each file
- * is read twice: first to check every row (a bad row stops the import
- * before anything is written, naming file and line), then to store it in
- * batches of 512, each batch in one transaction, so a batch that fails
- * leaves nothing of itself behind.
+ * is read twice: first to check every row, then to store it in batches
+ * of 512, each batch in one transaction, so a batch that fails leaves
+ * nothing of itself behind. A bad row stops the import before anything
+ * is written, naming file and line; texts follow the rules of the HTTP
+ * API (no control characters other than tab and line breaks, no invalid
+ * UTF-8 or unpaired surrogates; see text-characters.ts).
  */
 import { existsSync } from 'node:fs';
 
@@ -47,7 +49,10 @@ export async function importItems(
 ): Promise<ImportResult> {
   requireFile(file);
   const read = () =>
-    streamItems(file, { maxTextLength: service.config.MAX_TEXT_CHARS });
+    streamItems(file, {
+      maxTextLength: service.config.MAX_TEXT_CHARS,
+      refuseControls: true,
+    });
 
   // Checking pass: every row, and every external id against the file
   // and the store.
@@ -121,6 +126,7 @@ export async function importPairs(
   const read = async () => {
     const stream = await openPairs(file, {
       maxTextLength: service.config.MAX_TEXT_CHARS,
+      refuseControls: true,
     });
     if (stream.kind === 'graded') {
       await stream.pairs.return(undefined);

@@ -4,28 +4,14 @@
  * loop all refuse the same things with the same messages.
  */
 import { AppError, ErrorCode } from '../errors/app-error.js';
-
-/**
- * Control characters a text may not hold: C0 and C1 controls and DEL,
- * but not tab, line feed and carriage return, which real questions
- * carry. A NUL or an escape sequence in a question is a broken client,
- * and stored it would show up in every neighbour list.
- */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-
-/**
- * Half of a UTF-16 surrogate pair without its other half, as a JSON
- * escape such as "\ud800" makes: no UTF-8 can store it, so SQLite
- * would keep a replacement character instead of what was sent.
- */
-const LONE_SURROGATE =
-  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+import { characterProblem } from '../text/text-characters.js';
 
 /**
  * Returns `text` unchanged after checking that it is a string, not blank
  * (white space only), at most `maxChars` characters, free of control
- * characters other than tab and line breaks, and well-formed Unicode.
- * Throws `bad_input` whose details name `field`.
+ * characters other than tab and line breaks, and well-formed Unicode
+ * (the character rule is shared with the file readers, see
+ * text-characters.ts). Throws `bad_input` whose details name `field`.
  */
 export function checkText(
   field: string,
@@ -46,29 +32,9 @@ export function checkText(
     );
   }
 
-  const control = CONTROL.exec(text);
-  if (control) {
-    throw badField(
-      field,
-      `${field} holds the control character ${codePoint(control[0])} at ` +
-        `position ${control.index}; only tab and line breaks are allowed`,
-    );
-  }
-  const surrogate = LONE_SURROGATE.exec(text);
-  if (surrogate) {
-    throw badField(
-      field,
-      `${field} holds an unpaired surrogate ${codePoint(surrogate[0])} at ` +
-        `position ${surrogate.index}: it is not valid Unicode`,
-    );
-  }
+  const problem = characterProblem(text);
+  if (problem !== undefined) throw badField(field, `${field} ${problem}`);
   return text;
-}
-
-/** `U+001B` for the character "\u001b". */
-function codePoint(char: string): string {
-  const hex = (char.codePointAt(0) ?? 0).toString(16).toUpperCase();
-  return `U+${hex.padStart(4, '0')}`;
 }
 
 /**

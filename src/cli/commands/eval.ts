@@ -1,12 +1,16 @@
 /**
  * `siamese-dedup eval`: scores a model and the lexical baselines on a pair
  * file. `--json` prints one JSON object (rates as fractions) on stdout.
+ * Like `train`, it refuses a sentence with no word the model knows,
+ * naming file and line, unless --skip-invalid drops such pairs. Control
+ * characters are kept, as for training (see ReadOptions.refuseControls).
  */
 import type { Command } from 'commander';
 
 import { readPairs } from '../../data/read-pairs.js';
 import { loadVectors, SiameseEncoder } from '../../encoder/siamese-encoder.js';
 import { evaluateFile, type FileScores } from '../../eval/evaluate.js';
+import { requireKnownWords } from '../../eval/known-words.js';
 import { cliLogger, encoderOptions } from '../context.js';
 
 interface EvalFlags {
@@ -14,6 +18,7 @@ interface EvalFlags {
   pairs: string;
   json?: boolean;
   calibrate?: string;
+  skipInvalid?: boolean;
 }
 
 export function evalCommand(program: Command): void {
@@ -28,14 +33,29 @@ export function evalCommand(program: Command): void {
         '(default: the evaluated file itself)',
     )
     .option('--json', 'print one JSON object')
+    .option('--skip-invalid', 'drop pairs with a sentence of no known word')
     .action(async (flags: EvalFlags) => {
       const log = cliLogger();
       const options = encoderOptions(log);
-      const file = await readPairs(flags.pairs);
-      const calibration = flags.calibrate
+      const read = await readPairs(flags.pairs);
+      const calibrationRead = flags.calibrate
         ? await readPairs(flags.calibrate)
         : undefined;
       const encoder = await SiameseEncoder.load(flags.model, options);
+
+      const skip = flags.skipInvalid ?? false;
+      const checked = requireKnownWords(read, encoder.inputs, skip);
+      const checkedCalibration =
+        calibrationRead &&
+        requireKnownWords(calibrationRead, encoder.inputs, skip);
+      const file = checked.file;
+      const calibration = checkedCalibration?.file;
+      const skipped = checked.skipped + (checkedCalibration?.skipped ?? 0);
+      if (skipped > 0) {
+        process.stderr.write(
+          `skipped ${skipped} pairs with a sentence of no known word\n`,
+        );
+      }
       const vectors = loadVectors(options.vectorsFile, log);
 
       const report = evaluateFile(encoder, file, vectors, calibration);

@@ -4,12 +4,18 @@
  * are stored as text pairs with source `import`. Every row is checked
  * before anything is written; then rows go in batches of 512, each in
  * one transaction. Run it while the server is stopped: a running server
- * picks the new items up only when it starts again.
+ * picks the new items up only when it starts again. Texts follow the
+ * rules of the HTTP API (see bulk-import.ts); --who follows the rule
+ * for reviewer names.
  */
 import type { Command } from 'commander';
 
 import { loadConfig } from '../../config/config.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
+import {
+  MAX_REVIEWER_CHARS,
+  REVIEWER_PATTERN,
+} from '../../review/reviewer-identity.js';
 import {
   importItems,
   importPairs,
@@ -40,7 +46,7 @@ export function importCommand(program: Command): void {
         "'metadata'), JSONL, or .txt with one text per line",
     )
     .option('--pairs <file>', "labelled pairs: columns 'a', 'b', 'label'")
-    .option('--who <name>', 'who labelled the imported pairs')
+    .option('--who <name>', 'who labelled the imported pairs (a reviewer name)')
     .action(async (flags: ImportFlags) => {
       if (!flags.items && !flags.pairs) {
         throw new AppError(
@@ -48,6 +54,7 @@ export function importCommand(program: Command): void {
           'give --items FILE, --pairs FILE, or both',
         );
       }
+      if (flags.who !== undefined) checkWho(flags.who);
       const config = loadConfig();
       const logger = cliLogger();
 
@@ -88,6 +95,31 @@ async function withBar(
       : await importPairs(service, file, flags.who ?? null, { onProgress });
   } finally {
     bar.stop();
+  }
+}
+
+/**
+ * Throws `bad_input` unless `who` is a reviewer name as the review API
+ * accepts it (REVIEWER_PATTERN): imported pairs then count under the
+ * same names as reviewed ones.
+ */
+function checkWho(who: string): void {
+  if (who.length > MAX_REVIEWER_CHARS) {
+    throw new AppError(
+      ErrorCode.BadInput,
+      `--who is ${who.length} characters long; a reviewer name has at ` +
+        `most ${MAX_REVIEWER_CHARS}`,
+      { flag: '--who' },
+    );
+  }
+  if (!REVIEWER_PATTERN.test(who)) {
+    throw new AppError(
+      ErrorCode.BadInput,
+      `--who ${JSON.stringify(who)} is not a reviewer name: use 1 to ` +
+        `${MAX_REVIEWER_CHARS} ASCII letters, digits, spaces and . _ @ - ` +
+        '(no space at either end)',
+      { flag: '--who' },
+    );
   }
 }
 

@@ -191,3 +191,64 @@ describe('report', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+describe('eval with bad input', () => {
+  const header = 'id\ta\tb\tlabel\n';
+  const rows = dataSlice('quora/test-a.tsv', 20, 1000).split('\n').slice(1);
+
+  it('refuses a sentence with no known word, as train does', async () => {
+    const file = await temp.write(
+      'unknown.tsv',
+      `${header}${rows.join('\n')}9\tzzqxj vvbnm\tWhat is that ?\t0\n`,
+    );
+    const result = await runCli(['eval', '--model', model, '--pairs', file]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `siamese-dedup: ${file}:22: no word of "zzqxj vvbnm" has a word ` +
+        'vector; fix the row or pass --skip-invalid to drop such rows\n',
+    );
+  });
+
+  it('drops such sentences under --skip-invalid', async () => {
+    const file = await temp.write(
+      'unknown.tsv',
+      `${header}${rows.join('\n')}9\tzzqxj vvbnm\tWhat is that ?\t0\n`,
+    );
+    const result = await runCli([
+      'eval',
+      '--model',
+      model,
+      '--pairs',
+      file,
+      '--json',
+      '--skip-invalid',
+    ]);
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      'skipped 1 pairs with a sentence of no known word\n',
+    );
+    expect((JSON.parse(result.stdout) as { n: number }).n).toBe(20);
+  });
+
+  it('refuses a file that is not UTF-8, naming the line', async () => {
+    const file = path.join(temp.dir, 'latin1.tsv');
+    fs.writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`${header}${rows.slice(0, 3).join('\n')}\n9\tcaf`),
+        Buffer.from([0xe9]),
+        Buffer.from('\tcoffee\t1\n'),
+      ]),
+    );
+    const result = await runCli(['eval', '--model', model, '--pairs', file]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      `siamese-dedup: ${file}:5: not valid UTF-8: byte 0xE9 at byte 6`,
+    );
+  });
+});

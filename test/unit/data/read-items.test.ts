@@ -17,7 +17,7 @@ async function expectBad(
   name: string,
   content: string,
   line: number,
-  problem: RegExp,
+  problem: RegExp | string,
   options = {},
 ): Promise<void> {
   const file = await temp.write(name, content);
@@ -143,6 +143,38 @@ describe('readItems', () => {
       'text\texternal_id\na\tb\tc\n',
       2,
       /expected 2 fields/,
+    );
+  });
+});
+
+describe('readItems: characters', () => {
+  it.each([
+    ['nul.txt', 'first\nsecond\u0000\n', 2, 'U+0000'],
+    ['esc.tsv', 'text\nfine\n\u001b[31mred\n', 3, 'U+001B'],
+    ['c1.jsonl', '{"text":"ok"}\n{"text":"x\\u0085y"}\n', 2, 'U+0085'],
+  ])(
+    'refuses a control character in %s when told to',
+    async (name, content, line, char) => {
+      await expect(
+        readItems(await temp.write(name, content)),
+      ).resolves.toBeDefined();
+      await expectBad(
+        name,
+        content,
+        line,
+        `text in column 'text' holds the control character ${char} at`,
+        { refuseControls: true },
+      );
+    },
+  );
+
+  it('refuses invalid UTF-8 in a .txt file, naming the line', async () => {
+    const file = await temp.write(
+      'latin1.txt',
+      Buffer.concat([Buffer.from('one\ntwo\ncaf'), Buffer.from([0xe9, 0x0a])]),
+    );
+    await expect(readItems(file)).rejects.toThrow(
+      `${file}:3: not valid UTF-8: byte 0xE9 at byte 4 of the line`,
     );
   });
 });

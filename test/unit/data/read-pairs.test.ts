@@ -384,3 +384,64 @@ describe('readPairs: bad input', () => {
     await expect(readPairs(temp.dir)).rejects.toThrow(/is not a regular file/);
   });
 });
+
+describe('readPairs: characters', () => {
+  const header = 'id\ta\tb\tlabel\n';
+  const stray = `${header}1\tok ?\tfine ?\t1\n2\tTreasury\u0012s bonds\tBonds\t0\n`;
+
+  it('keeps a stray control character unless told to refuse it', async () => {
+    const file = await temp.write('stray.tsv', stray);
+    const data = await readPairs(file);
+    expect(data.pairs[1]?.a).toBe('Treasury\u0012s bonds');
+
+    await expectBad(
+      'stray.tsv',
+      stray,
+      3,
+      /text in column 'a' holds the control character U\+0012 at position 8; only tab and line breaks are allowed/,
+      { refuseControls: true },
+    );
+  });
+
+  it('refuses an unpaired surrogate from a JSON escape', async () => {
+    await expectBad(
+      'lone.jsonl',
+      '{"a":"ok ?","b":"fine ?","label":1}\n' +
+        '{"a":"bad \\ud83d ?","b":"fine ?","label":0}\n',
+      2,
+      /text in column 'a' holds an unpaired surrogate U\+D83D at position 4: it is not valid Unicode/,
+    );
+  });
+
+  it.each([
+    ['latin1.tsv', `${header}1\tok ?\tfine ?\t1\n2\tcaf`, '\tcafe\t0\n'],
+    ['latin1.csv', 'a,b,label\nok,fine,1\ncaf', ',cafe,0\n'],
+    [
+      'latin1.jsonl',
+      '{"a":"ok","b":"x","label":1}\n\n{"a":"caf',
+      '","b":"x","label":0}\n',
+    ],
+  ])(
+    'refuses invalid UTF-8 in %s, naming the line',
+    async (name, before, after) => {
+      const file = await temp.write(
+        name,
+        Buffer.concat([
+          Buffer.from(before),
+          Buffer.from([0xe9]),
+          Buffer.from(after),
+        ]),
+      );
+      const error = await readPairs(file).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+
+      expect(error).toBeInstanceOf(FileFormatError);
+      expect((error as FileFormatError).details).toEqual({ file, line: 3 });
+      expect((error as Error).message).toMatch(
+        `${file}:3: not valid UTF-8: byte 0xE9`,
+      );
+    },
+  );
+});

@@ -112,4 +112,21 @@ describe('readPairs on the shared data sets', () => {
     });
     expect(data.pairs[0]?.a).toMatch(/^Good Bank\. Which is a good bank/);
   });
+
+  it.each([
+    ['stsb/train.tsv', 2920],
+    ['mrpc/train.tsv', 1766],
+  ])(
+    'keeps the stray U+0012 of %s:%i for training, refuses it for import',
+    async (file, line) => {
+      const full = path.join(dataDir, file);
+      const data = await readPairs(full);
+      const pair = data.pairs.find((p) => p.line === line);
+      expect(`${pair?.a}\t${pair?.b}`).toContain('Treasury\u0012s');
+
+      await expect(readPairs(full, { refuseControls: true })).rejects.toThrow(
+        `${full}:${line}: text in column `,
+      );
+    },
+  );
 });
