@@ -1,5 +1,7 @@
 // `siamese-dedup embed` reads sentences from stdin and prints one JSON
-// vector per line, of the model's dimension, whatever the text.
+// vector per line, of the model's dimension, for any sentence; a line
+// that is not one (empty, not UTF-8, with a control character) stops it
+// before it prints anything.
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,10 +48,10 @@ describe('embed', () => {
   it('prints one vector of the model dimension per line', async () => {
     const lines = [
       'How do I learn to cook ?',
-      '',
+      'tab\tinside',
       'Which is the best way to learn cooking ?',
       '🙂🙂 emoji only',
-      '\u0007 bell and\u0000 nul',
+      'Как научиться готовить ?',
       'zzqxj vvbnm',
       'word '.repeat(20_000),
       'How do I learn to cook ?',
@@ -83,4 +85,46 @@ describe('embed', () => {
     expect(again[0]).toEqual(vectors[1050]);
     expect(again[1]).toEqual(vectors[0]);
   });
+
+  it.each([
+    ['an empty line', utf8('one ?\n\nthree ?\n'), 2, /empty or only white/],
+    ['a line of spaces', utf8('one ?\ntwo ?\n \t \n'), 3, /empty or only/],
+    [
+      'a NUL',
+      utf8('one ?\ntwo\u0000 ?\n'),
+      2,
+      /the line holds the control character U\+0000 at position 3/,
+    ],
+    [
+      'a bell',
+      utf8('\u0007 ring ?\n'),
+      1,
+      /the line holds the control character U\+0007 at position 0/,
+    ],
+    [
+      'bytes that are not UTF-8',
+      new Uint8Array([...utf8('one ?\ncaf'), 0xe9, 0x0a]),
+      2,
+      /not valid UTF-8: byte 0xE9 at byte 4 of the line/,
+    ],
+  ])('refuses %s before printing a vector', async (_case, input, line, why) => {
+    // Bad input after a full chunk of good lines still prints nothing.
+    const good = utf8('How do I learn to cook ?\n'.repeat(1100));
+    const result = await runCli(
+      ['embed', '--model', model],
+      new Uint8Array([...good, ...input]),
+    );
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      new RegExp(`^siamese-dedup: stdin:${1100 + line}: `),
+    );
+    expect(result.stderr).toMatch(why);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });
+
+function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
