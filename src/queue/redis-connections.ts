@@ -123,7 +123,12 @@ export interface RedisHealth {
   error?: string;
 }
 
-/** Connects once to `url`, pings, and disconnects; never throws. */
+/**
+ * Connects once to `url`, pings, and disconnects; never throws. When
+ * Redis does not answer, `error` gives the first cause the client saw
+ * (such as `connect ECONNREFUSED 127.0.0.1:6379`), not the "Connection
+ * is closed." that follows it.
+ */
 export async function checkRedis(url: string): Promise<RedisHealth> {
   const client = new Redis(url, {
     lazyConnect: true,
@@ -132,7 +137,10 @@ export async function checkRedis(url: string): Promise<RedisHealth> {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  let cause: string | undefined;
+  client.on('error', (err: Error) => {
+    cause ??= err.message;
+  });
   try {
     await client.connect();
     await client.ping();
@@ -141,7 +149,7 @@ export async function checkRedis(url: string): Promise<RedisHealth> {
   } catch (err) {
     return {
       ok: false,
-      error: err instanceof Error ? err.message : String(err),
+      error: cause ?? (err instanceof Error ? err.message : String(err)),
     };
   } finally {
     client.disconnect();

@@ -43,13 +43,21 @@ export function workerCommand(program: Command): void {
     });
 }
 
-/** Prints one line of JSON and sets the exit code. */
+/**
+ * Prints one line of JSON on stdout; when Redis does not answer, also
+ * says so on stderr and sets exit code 1.
+ */
 async function checkOnce(url: string): Promise<void> {
   const health = await checkRedis(url);
-  process.stdout.write(
-    `${JSON.stringify({ redis: redisAddress(url), ...health })}\n`,
-  );
-  process.exitCode = health.ok ? 0 : 1;
+  const redis = redisAddress(url);
+  process.stdout.write(`${JSON.stringify({ redis, ...health })}\n`);
+  if (!health.ok) {
+    process.stderr.write(
+      `siamese-dedup: Redis at ${redis} (REDIS_URL) did not answer: ` +
+        `${health.error ?? 'no reason given'}\n`,
+    );
+    process.exitCode = 1;
+  }
 }
 
 /** Runs until SIGTERM or SIGINT, then stops gracefully. */
