@@ -54,7 +54,12 @@ import type {
   ScoreResult,
   ServiceStatus,
 } from './service-types.js';
-import { checkK, checkMaxEnergy, checkText } from './text-rules.js';
+import {
+  checkExternalId,
+  checkK,
+  checkMaxEnergy,
+  checkText,
+} from './text-rules.js';
 
 /** What the service is built from; see openDedupService. */
 export interface DedupServiceParts {
@@ -190,13 +195,13 @@ export class DedupService {
   ): Promise<IngestResult[]> {
     this.requireReady();
     const max = this.config.MAX_TEXT_CHARS;
-    inputs.forEach((input, i) =>
-      checkText(
-        inputs.length === 1 ? 'text' : `items.${i}.text`,
-        input.text,
-        max,
-      ),
-    );
+    inputs.forEach((input, i) => {
+      const at = inputs.length === 1 ? '' : `items.${i}.`;
+      checkText(`${at}text`, input.text, max);
+      if (input.externalId !== undefined && input.externalId !== null) {
+        checkExternalId(`${at}external_id`, input.externalId);
+      }
+    });
     if (inputs.length === 0) return [];
     return this.ingestChecked(inputs, options.neighbours ?? true);
   }

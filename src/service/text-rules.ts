@@ -37,6 +37,39 @@ export function checkText(
   return text;
 }
 
+/** Longest external id accepted, in characters. */
+export const MAX_EXTERNAL_ID_CHARS = 256;
+
+/**
+ * Returns an external id unchanged after checking that it is a string of
+ * 1 to MAX_EXTERNAL_ID_CHARS characters, not only white space, with no
+ * white space at either end (ids are matched exactly, so " q1" would
+ * never find "q1") and the characters a text may hold. Throws
+ * `bad_input` naming `field`.
+ */
+export function checkExternalId(field: string, id: unknown): string {
+  if (typeof id !== 'string') {
+    throw badField(field, `${field} must be a string`);
+  }
+  if (id.length === 0 || id.length > MAX_EXTERNAL_ID_CHARS) {
+    throw badField(
+      field,
+      `${field} must be 1 to ${MAX_EXTERNAL_ID_CHARS} characters; got ` +
+        `${id.length}`,
+    );
+  }
+  if (id.trim() !== id) {
+    throw badField(
+      field,
+      `${field} must not start or end with white space; got ` +
+        JSON.stringify(id),
+    );
+  }
+  const problem = characterProblem(id);
+  if (problem !== undefined) throw badField(field, `${field} ${problem}`);
+  return id;
+}
+
 /**
  * Checks a neighbour count: an integer from 1 to `max`. Throws
  * `bad_input` naming `field`.

@@ -96,6 +96,25 @@ describe('hostile input at the shipped limits', () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it.each([
+    ['a NUL', 'a\u0000b', /external_id holds the control character U\+0000/],
+    ['only white space', '   ', /must not start or end with white space/],
+    ['a space at one end', ' q1', /must not start or end with white space/],
+  ])('refuses an external id with %s', async (_name, id, message) => {
+    const before = snapshot();
+    const reply = await server.request('POST', '/v1/items', {
+      text: 'A fine question?',
+      external_id: id,
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({
+      code: 'bad_input',
+      errors: [{ field: 'external_id' }],
+    });
+    expect((reply.body as Problem).detail).toMatch(message);
+    expect(snapshot()).toEqual(before);
+  });
+
   it('refuses an unpaired surrogate in any text field', async () => {
     const before = snapshot();
     // JSON can spell half a surrogate pair; no UTF-8 can store it.
