@@ -9,7 +9,7 @@ import { ItemStore } from '../store/item-store.js';
 import { ModelStore } from '../store/model-store.js';
 import { openDatabase } from '../store/open-database.js';
 import { PairStore } from '../store/pair-store.js';
-import { databasePath } from './data-files.js';
+import { databasePath, prepareDataDir } from './data-files.js';
 import { DedupService, type StartOptions } from './dedup-service.js';
 
 /** Options of {@link openDedupService}. */
@@ -23,13 +23,15 @@ export interface OpenServiceOptions {
 /**
  * Opens (creating and migrating) the SQLite file under DATA_DIR and
  * returns a service that is not started yet: call start() to load the
- * model and index. Throws `storage_error` when the file cannot be opened.
+ * model and index. Throws `bad_config` when DATA_DIR cannot be created
+ * and `storage_error` when the file cannot be opened.
  */
 export function openDedupService(
   config: Config,
   options: OpenServiceOptions = {},
 ): DedupService {
   const logger = options.logger ?? silentLogger();
+  prepareDataDir(config.dataDir);
   const db = openDatabase(databasePath(config.dataDir), { logger });
   const stores = { clock: options.clock };
 

@@ -2,13 +2,13 @@
  * Opens the service's SQLite file with the settings every part relies
  * on, then brings its schema up to date.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
+import { makeDirectory } from './make-directory.js';
 import { runMigrations, type MigrateOptions } from './migrate.js';
 
 export type { Database };
@@ -33,7 +33,8 @@ export const BUSY_TIMEOUT_MS = 5000;
  * an in-memory one for `:memory:`. Sets WAL journaling, a 5 s busy
  * timeout, foreign keys on and synchronous NORMAL, then applies pending
  * migrations unless `migrate` is false. Throws `storage_error` when the
- * file cannot be opened; the connection is closed again on any failure.
+ * folder cannot be created (at once, see make-directory.ts) or the file
+ * cannot be opened; the connection is closed again on any failure.
  */
 export function openDatabase(
   file: string,
@@ -59,10 +60,8 @@ export function openDatabase(
 }
 
 function connect(file: string): Database {
+  if (file !== ':memory:') makeDirectory(path.dirname(path.resolve(file)));
   try {
-    if (file !== ':memory:') {
-      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    }
     return new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw new AppError(

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { ApiKeyStore, type ApiKey } from '../../access/key-store.js';
 import { ROLES, type Role } from '../../access/roles.js';
 import { loadConfig } from '../../config/config.js';
-import { databasePath } from '../../service/data-files.js';
+import { databasePath, prepareDataDir } from '../../service/data-files.js';
 import { openDatabase } from '../../store/open-database.js';
 import { cliLogger } from '../context.js';
 import { positiveInt } from '../option-parsers.js';
@@ -97,6 +97,7 @@ export function keysCommand(program: Command): void {
 /** Runs `work` over the key store of DATA_DIR, closing it after. */
 function withKeys(work: (store: ApiKeyStore) => void): void {
   const config = loadConfig();
+  prepareDataDir(config.dataDir);
   const db = openDatabase(databasePath(config.dataDir), {
     logger: cliLogger(),
   });

@@ -17,7 +17,7 @@ import { checkRedis, redisAddress } from '../../queue/redis-connections.js';
 import { RedisTrainingQueue } from '../../queue/redis-queue.js';
 import { RetrainWorker } from '../../queue/redis-worker.js';
 import { RetrainRequests } from '../../queue/retrain-requests.js';
-import { databasePath } from '../../service/data-files.js';
+import { databasePath, prepareDataDir } from '../../service/data-files.js';
 import { JobStore } from '../../store/job-store.js';
 import { openDatabase } from '../../store/open-database.js';
 import { PairStore } from '../../store/pair-store.js';
@@ -62,6 +62,7 @@ async function checkOnce(url: string): Promise<void> {
 
 /** Runs until SIGTERM or SIGINT, then stops gracefully. */
 async function runWorker(config: Config, logger: Logger): Promise<void> {
+  prepareDataDir(config.dataDir);
   const db = openDatabase(databasePath(config.dataDir), { logger });
   const jobs = new JobStore(db);
   const pairs = new PairStore(db);
