@@ -5,7 +5,8 @@
  * nothing of itself behind. A bad row stops the import before anything
  * is written, naming file and line; texts follow the rules of the HTTP
  * API (no control characters other than tab and line breaks, no invalid
- * UTF-8 or unpaired surrogates; see text-characters.ts).
+ * UTF-8 or unpaired surrogates; see text-characters.ts), and so do
+ * external ids (see checkExternalId).
  */
 import { existsSync } from 'node:fs';
 
@@ -16,6 +17,7 @@ import { AppError, FileFormatError } from '../errors/app-error.js';
 import type { DedupService } from './dedup-service.js';
 import { EMBED_BATCH } from './index-building.js';
 import type { IngestInput, PairInput } from './service-types.js';
+import { checkExternalId } from './text-rules.js';
 
 /** Progress of an import: rows stored so far, out of `total`. */
 export type ImportProgress = (done: number, total: number) => void;
@@ -62,6 +64,7 @@ export async function importItems(
     total += 1;
     const id = item.externalId;
     if (id === undefined) continue;
+    checkIdOf(file, item.line, id);
     const earlier = seen.get(id);
     if (earlier !== undefined) {
       throw new FileFormatError(
@@ -200,6 +203,16 @@ async function storeBatch<T extends { line: number }>(
 function labelOf(file: string, pair: Pair): 0 | 1 {
   if (pair.label === 0 || pair.label === 1) return pair.label;
   throw new FileFormatError(file, pair.line, 'the pair has no 0/1 label');
+}
+
+/** The service's rule for external ids, as a file error naming the line. */
+function checkIdOf(file: string, line: number, id: string): void {
+  try {
+    checkExternalId('external_id', id);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    throw new FileFormatError(file, line, err.message);
+  }
 }
 
 function requireFile(file: string): void {

@@ -106,6 +106,21 @@ describe('import with bad text', () => {
     );
     expect(stored('items')).toBe(0);
   });
+  it('refuses an external id the API would refuse, naming the line', async () => {
+    const file = await temp.write(
+      'items.tsv',
+      'external_id\ttext\nq1\tHow old are you ?\n' +
+        'q\u001b2\tWhat is your age ?\n',
+    );
+    const result = await runImport(['--items', file]);
+
+    expectRefused(
+      result,
+      `siamese-dedup: ${file}:3: external_id holds the control character ` +
+        'U+001B at position 1',
+    );
+    expect(stored('items')).toBe(0);
+  });
 });
 
 describe('import --who', () => {
