@@ -9,12 +9,16 @@
  * encoder trained briefly on its pairs. Each arm starts from the weak
  * model's weights. The queue arms pick in rounds, as the service does
  * between retrains: pool energies come from the latest retrained model,
- * and the label counts that end the warm-up start at zero (the weak
- * model's pairs are not in the store). Every arm's final model is the
- * weak model fine-tuned on its training pairs plus the picked ones, with
- * the same seed, epochs and validation pairs; its threshold is the one
- * best on validation. Accuracy is measured on the test file at that
- * threshold.
+ * and the label counts that end the warm-up include the weak model's
+ * pairs, as the service counts every stored label. Every arm's final
+ * model is the weak model fine-tuned on its training pairs plus the
+ * picked ones, with the same epochs and validation pairs; its threshold
+ * is the one best on validation. Accuracy is measured on the test file
+ * at that threshold. One training's accuracy swings by about a point
+ * with the training seed and with which 500 random pairs were drawn,
+ * more than picking well gains, so each final model is trained
+ * `repeats` times (the random arm drawing afresh each time) and the
+ * arm's accuracy is their mean.
  */
 import { mulberry32, shuffleInPlace } from '../data/seeded-random.js';
 import { SiameseEncoder } from '../encoder/siamese-encoder.js';
@@ -77,6 +81,12 @@ export interface SimulationOptions {
   epochs: number;
   /** Epochs without improvement before a retrain stops. */
   patience: number;
+  /**
+   * Trainings of each arm's final model, with seeds `seed`, `seed +
+   * 1000`, ...; the arm's accuracy is their mean. The random arm draws
+   * its picks anew for each.
+   */
+  repeats: number;
   /** Architecture of the encoder. */
   encoder: Partial<EncoderConfig>;
   /** Told about each step, for progress output. */
@@ -87,10 +97,15 @@ export interface SimulationOptions {
 export interface ArmOutcome {
   /** The arm's name. */
   arm: string;
-  /** Test accuracy at the validation-best threshold. */
+  /**
+   * Test accuracy at the validation-best threshold, the mean over the
+   * arm's trainings.
+   */
   accuracy: number;
-  /** Test ROC AUC (threshold-free). */
+  /** Test ROC AUC (threshold-free), the mean over the arm's trainings. */
   auc: number;
+  /** Test accuracy of each training, in order. */
+  accuracies: number[];
   /** Share of picked pairs whose gold label is duplicate. */
   duplicateShare: number;
   /**
@@ -205,26 +220,71 @@ async function runArm(
   test: Prepared[],
   random: () => number,
 ): Promise<ArmOutcome> {
-  const picked =
-    arm.rule.kind === 'random'
-      ? pickRandom(split.pool, weak, options.budget, random)
-      : await pickByQueue(options, arm.rule.policy, seed, weak, split, random);
+  const rule = arm.rule;
+  const queued =
+    rule.kind === 'queue'
+      ? await pickByQueue(options, rule.policy, seed, weak, split, random)
+      : undefined;
 
-  const model = await retrain(options, seed, weak, split, picked.indices);
-  try {
-    const score = evaluate(model, test);
-    const labels = picked.indices.map((i) => split.pool[i]?.label ?? 0);
-    return {
-      arm: arm.name,
-      accuracy: score.accuracy,
-      auc: score.auc,
-      duplicateShare: mean(labels),
-      pickerAccuracy: picked.right / Math.max(1, picked.indices.length),
-      reasons: picked.reasons,
-    };
-  } finally {
-    model.dispose();
+  const runs: { picked: Picked; accuracy: number; auc: number }[] = [];
+  for (let repeat = 0; repeat < options.repeats; repeat += 1) {
+    // Random picks are drawn afresh for each training, so that the arm
+    // measures random picking rather than one lucky or unlucky draw.
+    const picked =
+      queued ?? pickRandom(split.pool, weak, options.budget, random);
+    const trainSeed = seed + REPEAT_SEED_STEP * repeat;
+    const model = await retrain(
+      options,
+      trainSeed,
+      weak,
+      split,
+      picked.indices,
+    );
+    try {
+      runs.push({ picked, ...evaluate(model, test) });
+    } finally {
+      model.dispose();
+    }
   }
+
+  // The queue's one set of picks counts once, each random draw once.
+  const sets = queued ? [queued] : runs.map((run) => run.picked);
+  const all = sets.flatMap((set) => set.indices);
+  return {
+    arm: arm.name,
+    accuracy: mean(runs.map((run) => run.accuracy)),
+    auc: mean(runs.map((run) => run.auc)),
+    accuracies: runs.map((run) => run.accuracy),
+    duplicateShare: mean(all.map((i) => split.pool[i]?.label ?? 0)),
+    pickerAccuracy:
+      sumOf(sets.map((set) => set.right)) / Math.max(1, all.length),
+    reasons: mergeReasons(sets.map((set) => set.reasons)),
+  };
+}
+
+/**
+ * Step between the training seeds of one arm's repeated trainings; the
+ * first is the run's own seed, so one repeat trains as before.
+ */
+const REPEAT_SEED_STEP = 1000;
+
+function mergeReasons(
+  all: readonly Partial<Record<PickReason, ReasonTally>>[],
+): Partial<Record<PickReason, ReasonTally>> {
+  const merged: Partial<Record<PickReason, ReasonTally>> = {};
+  for (const reasons of all) {
+    for (const [reason, tally] of Object.entries(reasons)) {
+      const sum = (merged[reason as PickReason] ??= {
+        picks: 0,
+        duplicates: 0,
+        right: 0,
+      });
+      sum.picks += tally.picks;
+      sum.duplicates += tally.duplicates;
+      sum.right += tally.right;
+    }
+  }
+  return merged;
 }
 
 interface Picked {
@@ -394,5 +454,9 @@ function toTraining(pair: GoldPair): TrainingPair {
 
 function mean(values: readonly number[]): number {
   if (values.length === 0) return 0;
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
+  return sumOf(values) / values.length;
+}
+
+function sumOf(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0);
 }

@@ -28,6 +28,8 @@ export interface SimulationSetup {
   };
   /** Weak model epochs and retrain epochs (most) and patience. */
   epochs: { weak: number; retrain: number; patience: number };
+  /** Trainings of each arm's final model. */
+  repeats: number;
   /** Encoder architecture, as text. */
   encoder: string;
   /** The queue's policy. */
@@ -111,7 +113,11 @@ export function simulationSection(
       `from gold, then the weak model is fine-tuned on its ` +
       `${setup.sizes.weak} + ${setup.sizes.budget} pairs (at most ` +
       `${setup.epochs.retrain} epochs, patience ${setup.epochs.patience}, ` +
-      'same seed for every arm). Queue arms pick ' +
+      'same seeds for every arm). Each final model is trained ' +
+      `${setup.repeats} time(s), with training seeds seed, seed + 1000, ` +
+      "...; the arm's accuracy is the mean, and the random arm draws a " +
+      'fresh set of pairs for each training: one training swings by ' +
+      'about a point with its seed and its draw. Queue arms pick ' +
       `${setup.sizes.round} pairs a round and are retrained between ` +
       'rounds, as the service retrains between batches of labels; ' +
       `their warm-up lasts until each class has ` +
@@ -122,7 +128,9 @@ export function simulationSection(
       `${shares.disagree.toFixed(2)}, random ${shares.random.toFixed(2)}; ` +
       'each uncertain or disagreement pick is drawn at random from the ' +
       `${pct(setup.policy.band)} % of open pairs at the head of its order ` +
-      '(service defaults; see `src/review/selection.ts`).',
+      '(the service settings; see `src/review/selection.ts`). ' +
+      '"Uncertainty only" takes every pick from the uncertain order, ' +
+      'with no warm-up and no random share.',
     '',
     `Test accuracy in %, mean ± standard deviation over ` +
       `${outcomes.length} seeds (range). "Picker right" is how often the ` +

@@ -35,6 +35,7 @@ interface SimulateFlags {
   validation: number;
   epochs: number;
   patience: number;
+  repeats: number;
   units: number;
   projection: number;
   json?: boolean;
@@ -95,6 +96,12 @@ export function simulateReviewCommand(program: Command): void {
       3,
     )
     .option(
+      '--repeats <n>',
+      "trainings of each arm's final model, accuracy averaged",
+      positiveInt('--repeats'),
+      3,
+    )
+    .option(
       '--units <n>',
       'LSTM units of the encoder',
       positiveInt('--units'),
@@ -143,13 +150,16 @@ export function simulateReviewCommand(program: Command): void {
         round: flags.round,
         epochs: flags.epochs,
         patience: flags.patience,
+        repeats: flags.repeats,
         encoder: { units: flags.units, projection: flags.projection },
         onStep: (message) => process.stderr.write(`${message}\n`),
       });
 
       const cpu = os.cpus();
       const body = simulationSection(outcomes, {
-        command: `siamese-dedup simulate-review --seeds ${seeds.join(',')}`,
+        command:
+          `siamese-dedup simulate-review --seeds ${seeds.join(',')} ` +
+          `--repeats ${flags.repeats}`,
         files: { labelled: LABELLED, test: TEST },
         sizes: {
           validation: flags.validation,
@@ -163,6 +173,7 @@ export function simulateReviewCommand(program: Command): void {
           retrain: flags.epochs,
           patience: flags.patience,
         },
+        repeats: flags.repeats,
         encoder: `${flags.units} LSTM units, ${flags.projection}-d output`,
         policy,
         seconds: (performance.now() - started) / 1000,
