@@ -30,7 +30,10 @@ export function modelCard(
     seed?: number;
     epochs?: { validation?: { accuracy?: number; spearman?: number } }[];
   };
-  const files = [...(t.files ?? []), ...(t.validationFiles ?? [])];
+  const files = [
+    ...timesEach(t.files ?? []),
+    ...timesEach(t.validationFiles ?? []),
+  ];
   const best = t.epochs?.[(t.bestEpoch ?? 1) - 1]?.validation;
 
   const lines = [
@@ -49,13 +52,19 @@ export function modelCard(
       ` ${c.pooling} pooling` +
       (c.wordSkip ? ', plus the mean word vector' : ''),
     `- Output: ${c.projection > 0 ? `projection to ${c.projection}` : 'no projection'}` +
+      (c.lexicalDim > 0
+        ? `, plus a ${c.lexicalDim}-d hashed bag of words`
+        : '') +
       (c.normalize ? ', L2-normalised' : ''),
     `- Duplicate threshold: energy <= ${manifest.threshold.toFixed(4)}` +
       ' (maximises accuracy on the validation file)',
     '',
     '## Data',
     '',
-    ...files.map((f) => `- \`${displayPath(f)}\`: ${termsOf(f)}`),
+    ...files.map(
+      ([f, times]) =>
+        `- \`${displayPath(f)}\`${timesLabel(times)}: ${termsOf(f)}`,
+    ),
     '',
     'A model trained on these sets inherits their terms; several are',
     'non-commercial.',
@@ -91,6 +100,23 @@ export function modelCard(
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * Each file once, in order of first appearance, with how many times it
+ * was given: a training file given twice is read twice per epoch, which
+ * weighs its pairs double.
+ */
+export function timesEach(files: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const file of files) counts.set(file, (counts.get(file) ?? 0) + 1);
+  return [...counts];
+}
+
+/** ` (twice)`, ` (3 times)`, or nothing for a file given once. */
+export function timesLabel(times: number): string {
+  if (times === 1) return '';
+  return times === 2 ? ' (twice)' : ` (${times} times)`;
 }
 
 /** Terms of the first public set named in the file's path, if any. */

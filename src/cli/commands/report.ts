@@ -14,7 +14,7 @@ import {
   sharedDataDir,
 } from '../../config/paths.js';
 import { readPairs } from '../../data/read-pairs.js';
-import { modelCard } from '../../encoder/model-card.js';
+import { modelCard, timesEach, timesLabel } from '../../encoder/model-card.js';
 import { loadVectors, SiameseEncoder } from '../../encoder/siamese-encoder.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { evaluateFile, type EvaluationReport } from '../../eval/evaluate.js';
@@ -140,7 +140,9 @@ function provenance(encoder: SiameseEncoder): string {
     validationFiles?: string[];
   };
   const list = (files?: string[]) =>
-    (files ?? []).map((f) => `\`${short(f)}\``).join(', ') || 'none recorded';
+    timesEach(files ?? [])
+      .map(([f, times]) => `\`${short(f)}\`${timesLabel(times)}`)
+      .join(', ') || 'none recorded';
   return (
     `the model was trained on ${list(t.files)} and validated ` +
     `(early stopping, threshold) on ${list(t.validationFiles)}.`

@@ -40,6 +40,7 @@ interface TrainFlags {
   normalize?: boolean;
   meanWeights?: 'uniform' | 'frequency';
   maxLength?: number;
+  lexicalDim?: number;
   limit?: number;
   skipInvalid?: boolean;
 }
@@ -50,7 +51,8 @@ export function trainCommand(program: Command): void {
     .description('train an encoder on labelled pairs')
     .requiredOption(
       '--pairs <file>',
-      'training pairs (TSV, CSV or JSONL); repeat for more files',
+      'training pairs (TSV, CSV or JSONL); repeat for more files, ' +
+        'or give a file twice to weigh its pairs double',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .requiredOption(
@@ -111,6 +113,11 @@ export function trainCommand(program: Command): void {
       '--max-length <n>',
       'tokens kept per sentence',
       positiveInt('--max-length'),
+    )
+    .option(
+      '--lexical-dim <n>',
+      'size of the hashed bag of words appended to the output (0: none)',
+      wholeNumber('--lexical-dim'),
     )
     .option(
       '--limit <n>',
@@ -232,6 +239,7 @@ function architecture(flags: TrainFlags): Partial<EncoderConfig> {
   if (flags.normalize) config.normalize = true;
   if (flags.meanWeights) config.meanWeights = flags.meanWeights;
   if (flags.maxLength) config.maxLength = flags.maxLength;
+  if (flags.lexicalDim !== undefined) config.lexicalDim = flags.lexicalDim;
   if (flags.margin) config.margin = flags.margin;
   return config;
 }

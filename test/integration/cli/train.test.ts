@@ -83,6 +83,20 @@ describe('train', () => {
     expect(card).toContain('non-commercial');
   });
 
+  it('adds the lexical branch with --lexical-dim', async () => {
+    const out = path.join(temp.dir, 'lexical');
+    const result = await trainTiny(out, ['--lexical-dim', '32']);
+    expect(result.code).toBe(0);
+
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(out, 'model.json'), 'utf8'),
+    ) as Manifest & { config: { lexicalDim: number } };
+    expect(manifest.config.lexicalDim).toBe(32);
+    expect(manifest.weights.map((w) => w.name)).toEqual(
+      expect.arrayContaining(['lexical/bands', 'lexical/scale']),
+    );
+  });
+
   it('replaces an existing model in place', async () => {
     const out = path.join(temp.dir, 'again');
     const first = await trainTiny(out, ['--seed', '1']);
