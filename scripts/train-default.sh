@@ -34,7 +34,7 @@ $cli train \
   --val "$data/stsb/dev.tsv" \
   --normalize --mean-weights frequency --pooling max \
   --lexical-dim 256 --projection 128 \
-  --epochs 15 --patience 4 --seed 1 --skip-invalid \
+  --epochs 15 --patience 4 --seed 1 --skip-invalid --force \
   --out models/default
 
 $cli report --model models/default --update-model --out EVALUATION.md

@@ -13,6 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { sharedDataDir } from '../config/paths.js';
 import { readPairs } from '../data/read-pairs.js';
 import { initBackend } from '../encoder/backend.js';
+import { featureSize } from '../encoder/lstm-network.js';
+import { readModel } from '../encoder/model-files.js';
 import { DEFAULT_CONFIG, SiameseEncoder } from '../encoder/siamese-encoder.js';
 import type { TrainingPair } from '../encoder/trainer.js';
 import type { BenchPart } from './bench-part.js';
@@ -30,11 +32,18 @@ import {
 import { machineInfo } from './machine.js';
 import { matMulGflops, opOverheadMicros } from './timing.js';
 
-/** The two architectures measured. */
-const ARCHITECTURES: Architecture[] = [
-  { name: 'default', config: {} },
-  { name: 'bidirectional', config: { bidirectional: true } },
-];
+/**
+ * The architectures measured: that of the model the service serves
+ * (`--model`, default models/default), named `default`, and the same
+ * with a right-to-left LSTM added.
+ */
+function architectures(modelDir: string): Architecture[] {
+  const shipped = readModel(modelDir).manifest.config;
+  return [
+    { name: 'default', config: shipped },
+    { name: 'bidirectional', config: { ...shipped, bidirectional: true } },
+  ];
+}
 
 /** What to measure on one backend; the CPU backend gets a short run. */
 interface Plan {
@@ -100,6 +109,7 @@ async function quoraData(): Promise<{
 async function measureBackend(
   plan: Plan,
   data: { pairs: TrainingPair[]; texts: string[] },
+  archs: readonly Architecture[],
   log: (line: string) => void,
 ): Promise<BackendResult> {
   await tf.setBackend(plan.backend);
@@ -116,7 +126,7 @@ async function measureBackend(
   const validation = data.pairs.slice(-32);
   const texts = data.texts.slice(0, plan.sentences);
 
-  for (const arch of ARCHITECTURES) {
+  for (const arch of archs) {
     const encoder = await SiameseEncoder.create(arch.config, 1);
     const rows = encoder.rows(texts);
 
@@ -166,9 +176,10 @@ async function measureBackend(
   });
   if (plan.backend === 'wasm') {
     // The products of the default encoder on a batch of 256 questions.
-    const { inputDim: d, units: h, projection: p } = DEFAULT_CONFIG;
+    const shipped = { ...DEFAULT_CONFIG, ...archs[0]?.config };
+    const { inputDim: d, units: h, projection: p } = shipped;
     const steps = Math.round(result.stepsPerSentence.get('default/256') ?? 13);
-    const feature = h + d;
+    const feature = featureSize(shipped);
     const shapes: [ProductKind, number, number, number][] = [
       ['input', 256 * steps, d, 4 * h],
       ['recurrent', 256, h, 4 * h],
@@ -196,8 +207,9 @@ function meanTokens(encoder: SiameseEncoder, texts: readonly string[]): number {
 export const encoderPart: BenchPart = {
   name: 'encoder',
   title: 'Encoder throughput: training and embedding',
-  async run(log) {
+  async run(log, options) {
     await initBackend('wasm');
+    const archs = architectures(options.modelDir);
     const data = await quoraData();
     const probe = await SiameseEncoder.create({}, 1);
     const tokens = {
@@ -211,11 +223,11 @@ export const encoderPart: BenchPart = {
 
     const results: BackendResult[] = [];
     for (const plan of PLANS) {
-      results.push(await measureBackend(plan, data, log));
+      results.push(await measureBackend(plan, data, archs, log));
     }
     await tf.setBackend('wasm');
 
-    const configs = ARCHITECTURES.map((arch) => ({
+    const configs = archs.map((arch) => ({
       ...arch,
       full: { ...DEFAULT_CONFIG, ...arch.config },
     }));

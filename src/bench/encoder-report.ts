@@ -77,7 +77,9 @@ function describe(config: EncoderConfig): string {
     `${config.units} units, ` +
     `${config.bidirectional ? 'bidirectional' : 'one direction'}, ` +
     `${config.pooling} pooling` +
+    `${config.wordSkip ? `, ${config.meanWeights ?? 'uniform'} word mean` : ''}` +
     `${config.projection ? `, projection ${config.projection}` : ''}` +
+    `${config.lexicalDim ? ` + ${config.lexicalDim}-d bag of words` : ''}` +
     `${config.normalize ? ', normalised' : ''}`
   );
 }

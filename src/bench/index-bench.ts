@@ -15,6 +15,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { loadConfig } from '../config/config.js';
 import { mulberry32 } from '../data/seeded-random.js';
+import { outputSize } from '../encoder/lstm-network.js';
+import { readModel } from '../encoder/model-files.js';
 import { SiameseEncoder } from '../encoder/siamese-encoder.js';
 import { INDEX_FILE } from '../index/index-files.js';
 import { tuningFromConfig } from '../index/index-options.js';
@@ -35,8 +37,10 @@ import { stopwatch } from './timing.js';
 /** Neighbours per query; recall is measured at this k. */
 export const K = 10;
 
-/** Vector length of the random sets: the default encoder's. */
-const RANDOM_DIM = 64;
+/** Vector length of the random sets: that of the model's vectors. */
+function randomDim(options: BenchOptions): number {
+  return outputSize(readModel(options.modelDir).manifest.config);
+}
 
 /** Vectors added between checks of the build's time bound. */
 const CHUNK = 1000;
@@ -87,13 +91,14 @@ async function sizeData(
   embed: () => Promise<SiameseEncoder>,
 ): Promise<SizeData> {
   if (size > options.realMax) {
+    const dim = randomDim(options);
     return {
-      rows: randomRows(size, RANDOM_DIM, size),
-      queries: randomRows(options.queries, RANDOM_DIM, size + 1),
+      rows: randomRows(size, dim, size),
+      queries: randomRows(options.queries, dim, size + 1),
       kind: 'random',
       origin:
-        `${RANDOM_DIM}-d random unit vectors (Gaussian, normalised); ` +
-        'queries are further random vectors.',
+        `${dim}-d random unit vectors (Gaussian, normalised), the length ` +
+        "of the model's vectors; queries are further random vectors.",
     };
   }
   const real = await realTexts();

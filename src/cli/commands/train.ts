@@ -3,6 +3,7 @@
  * contrastive loss and writes a model directory (weights, configuration,
  * calibrated threshold, metrics and model card).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -26,6 +27,7 @@ interface TrainFlags {
   pairs: string[];
   val: string[];
   out: string;
+  force?: boolean;
   epochs: number;
   margin?: number;
   seed: number;
@@ -61,6 +63,7 @@ export function trainCommand(program: Command): void {
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .requiredOption('--out <dir>', 'model directory to write')
+    .option('--force', 'replace a model or files already at --out')
     .option(
       '--epochs <n>',
       'most passes over the data',
@@ -131,6 +134,7 @@ export function trainCommand(program: Command): void {
 }
 
 async function runTrain(flags: TrainFlags): Promise<void> {
+  if (!flags.force) refuseTakenOut(flags.out);
   const log = cliLogger();
   const options = encoderOptions(log);
   const encoder = flags.init
@@ -210,6 +214,26 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       `${path.resolve(flags.out)}\n`,
   );
   encoder.dispose();
+}
+
+/**
+ * Refuses an --out folder that already holds something: a model there
+ * took minutes or hours to train, and the checkpoints of this run would
+ * replace it at the first epoch.
+ */
+function refuseTakenOut(out: string): void {
+  const dir = path.resolve(out);
+  if (!fs.existsSync(dir)) return;
+  const held = fs.statSync(dir).isDirectory() ? fs.readdirSync(dir) : [out];
+  if (held.length === 0) return;
+  const what = held.includes('model.json')
+    ? 'holds a model'
+    : `is not an empty folder (${held.slice(0, 3).join(', ')})`;
+  throw new AppError(
+    ErrorCode.BadInput,
+    `--out ${dir} ${what}; pass --force to replace it, or choose another ` +
+      'folder',
+  );
 }
 
 /** Parses a whole number of at least 0, naming the option when it is not. */

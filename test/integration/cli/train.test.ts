@@ -97,13 +97,20 @@ describe('train', () => {
     );
   });
 
-  it('replaces an existing model in place', async () => {
+  it('replaces an existing model only with --force', async () => {
     const out = path.join(temp.dir, 'again');
     const first = await trainTiny(out, ['--seed', '1']);
     expect(first.code).toBe(0);
     const before = fs.readFileSync(path.join(out, 'weights.bin'));
 
-    const second = await trainTiny(out, ['--seed', '2']);
+    const refused = await trainTiny(out, ['--seed', '2']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `--out ${out} holds a model; pass --force to replace it`,
+    );
+    expect(fs.readFileSync(path.join(out, 'weights.bin'))).toEqual(before);
+
+    const second = await trainTiny(out, ['--seed', '2', '--force']);
     expect(second.code).toBe(0);
     const after = fs.readFileSync(path.join(out, 'weights.bin'));
 
