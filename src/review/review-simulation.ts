@@ -6,8 +6,10 @@
  *
  * Per seed: the labelled file is shuffled into validation pairs, the
  * weak model's training pairs, and the pool. The weak model is a fresh
- * encoder trained briefly on its pairs. Each arm starts from the weak
- * model's weights. The queue arms pick in rounds, as the service does
+ * encoder trained on its few pairs, weak for want of data rather than
+ * of capacity: a model too small to use hard examples cannot show
+ * whether picking them helps. Each arm starts from the weak model's
+ * weights. The queue arms pick in rounds, as the service does
  * between retrains: pool energies come from the latest retrained model,
  * and the label counts that end the warm-up include the weak model's
  * pairs, as the service counts every stored label. Every arm's final
@@ -69,18 +71,16 @@ export interface SimulationOptions {
   seeds: readonly number[];
   /** Pairs the weak model is trained on. */
   weakPairs: number;
-  /** Epochs of the weak model's training. */
-  weakEpochs: number;
+  /** How the weak model is trained, from fresh weights. */
+  weakTraining: TrainingSchedule;
   /** Pairs set aside for early stopping and the threshold. */
   validationPairs: number;
   /** Pairs each arm may have labelled. */
   budget: number;
   /** Pairs picked between retrains by the queue arms. */
   round: number;
-  /** Most epochs of each retrain (early stopping on validation). */
-  epochs: number;
-  /** Epochs without improvement before a retrain stops. */
-  patience: number;
+  /** How each retrain fine-tunes a copy of the weak model. */
+  retraining: TrainingSchedule;
   /**
    * Trainings of each arm's final model, with seeds `seed`, `seed +
    * 1000`, ...; the arm's accuracy is their mean. The random arm draws
@@ -91,6 +91,19 @@ export interface SimulationOptions {
   encoder: Partial<EncoderConfig>;
   /** Told about each step, for progress output. */
   onStep?: (message: string) => void;
+}
+
+/**
+ * How long and how fast one training runs; it keeps the weights of the
+ * epoch best on the validation pairs.
+ */
+export interface TrainingSchedule {
+  /** Most passes over the training pairs. */
+  epochs: number;
+  /** Epochs without a validation gain before training stops. */
+  patience: number;
+  /** Adam learning rate. */
+  learningRate: number;
 }
 
 /** What one arm achieved with one seed. */
@@ -172,7 +185,7 @@ async function runSeed(
     const test = prepare(options.test, weak);
     step(`seed ${seed}: training the weak model`);
     await trainEncoder(weak, split.weak, split.validation, {
-      epochs: options.weakEpochs,
+      ...options.weakTraining,
       seed,
     });
     const weakScore = evaluate(weak, test);
@@ -404,8 +417,7 @@ async function retrain(
     ...picked.map((i) => toTraining(split.pool[i] as GoldPair)),
   ];
   await trainEncoder(model, train, split.validation, {
-    epochs: options.epochs,
-    patience: options.patience,
+    ...options.retraining,
     seed,
   });
   return model;

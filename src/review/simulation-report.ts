@@ -9,6 +9,7 @@ import type {
   ArmOutcome,
   ReasonTally,
   SeedOutcome,
+  TrainingSchedule,
 } from './review-simulation.js';
 import type { PickReason } from './review-types.js';
 
@@ -26,12 +27,14 @@ export interface SimulationSetup {
     budget: number;
     round: number;
   };
-  /** Weak model epochs and retrain epochs (most) and patience. */
-  epochs: { weak: number; retrain: number; patience: number };
+  /** How the weak model is trained, and how each retrain fine-tunes. */
+  training: { weak: TrainingSchedule; retrain: TrainingSchedule };
   /** Trainings of each arm's final model. */
   repeats: number;
   /** Encoder architecture, as text. */
   encoder: string;
+  /** Model folder the architecture was taken from. */
+  architectureFrom: string;
   /** The queue's policy. */
   policy: SelectionPolicy;
   /** Wall-clock seconds of the run. */
@@ -96,6 +99,7 @@ export function simulationSection(
   const byArm = (name: string): ArmOutcome[] =>
     outcomes.flatMap((o) => o.arms.filter((a) => a.arm === name));
   const shares = setup.policy.shares;
+  const { weak, retrain } = setup.training;
 
   const lines = [
     '## Does the review queue help?',
@@ -106,14 +110,20 @@ export function simulationSection(
     `Pool, weak-model pairs and validation pairs are drawn from ` +
       `\`${setup.files.labelled}\` with the seed; accuracy is measured on ` +
       `\`${setup.files.test}\` at the threshold best on the ` +
-      `${setup.sizes.validation} validation pairs. The weak model is a ` +
-      `fresh encoder (${setup.encoder}) trained ${setup.epochs.weak} ` +
-      `epoch(s) on ${setup.sizes.weak} pairs. Each arm has ` +
-      `${setup.sizes.budget} of the ${setup.sizes.pool} pool pairs labelled ` +
-      `from gold, then the weak model is fine-tuned on its ` +
-      `${setup.sizes.weak} + ${setup.sizes.budget} pairs (at most ` +
-      `${setup.epochs.retrain} epochs, patience ${setup.epochs.patience}, ` +
-      'same seeds for every arm). Each final model is trained ' +
+      `${setup.sizes.validation} validation pairs.`,
+    '',
+    `The weak model has the architecture of \`${setup.architectureFrom}\` ` +
+      `(${setup.encoder}) with fresh weights, trained on ` +
+      `${setup.sizes.weak} pairs (${schedule(weak)}), as \`train\` ` +
+      'trains a new model. It is weak because it has seen few pairs, ' +
+      'not because it is small: the service fine-tunes a model of this ' +
+      'size, and a model too small to use hard pairs would find them ' +
+      'no more useful than random ones, whatever the queue did. Each ' +
+      `arm has ${setup.sizes.budget} of the ${setup.sizes.pool} pool ` +
+      'pairs labelled from gold, then a copy of the weak model is ' +
+      `fine-tuned on its ${setup.sizes.weak} + ${setup.sizes.budget} ` +
+      `pairs as the retrain job fine-tunes (${schedule(retrain)}; same ` +
+      'seeds for every arm). Each final model is trained ' +
       `${setup.repeats} time(s), with training seeds seed, seed + 1000, ` +
       "...; the arm's accuracy is the mean, and the random arm draws a " +
       'fresh set of pairs for each training: one training swings by ' +
@@ -170,6 +180,16 @@ export function simulationSection(
     ),
   ];
   return lines.join('\n');
+}
+
+/** A training schedule in words. */
+function schedule(s: TrainingSchedule): string {
+  const stop =
+    s.patience >= s.epochs
+      ? `${s.epochs} epoch(s), keeping the best on validation`
+      : `at most ${s.epochs} epochs, stopping after ${s.patience} ` +
+        'without gain';
+  return `${stop}, learning rate ${s.learningRate}`;
 }
 
 const REASONS: readonly PickReason[] = [

@@ -10,7 +10,11 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { modelCard } from '../encoder/model-card.js';
 import { SiameseEncoder } from '../encoder/siamese-encoder.js';
-import { trainEncoder, type TrainingPair } from '../encoder/trainer.js';
+import {
+  trainEncoder,
+  type TrainingPair,
+  type TrainOptions,
+} from '../encoder/trainer.js';
 import type { Logger } from '../logging/logger.js';
 import { indexDirFor } from '../service/data-files.js';
 import {
@@ -47,6 +51,27 @@ export const MIN_CALIBRATION_PAIRS = 20;
 
 /** Seed of the fine-tuning's shuffles and dropout. */
 export const RETRAIN_SEED = 1;
+
+/** How long and how fast a retrain fine-tunes. */
+export type RetrainSchedule = Required<
+  Pick<TrainOptions, 'epochs' | 'learningRate' | 'patience'>
+>;
+
+/**
+ * The fine-tuning of a retrain: `RETRAIN_EPOCHS` passes at
+ * `RETRAIN_LEARNING_RATE`, never stopping early (the patience is the
+ * epochs), keeping the epoch best on the calibration pairs. The review
+ * simulation fine-tunes the same way.
+ */
+export function retrainSchedule(
+  config: Pick<Config, 'RETRAIN_EPOCHS' | 'RETRAIN_LEARNING_RATE'>,
+): RetrainSchedule {
+  return {
+    epochs: config.RETRAIN_EPOCHS,
+    learningRate: config.RETRAIN_LEARNING_RATE,
+    patience: config.RETRAIN_EPOCHS,
+  };
+}
 
 /** What a retrain works on. */
 export interface RetrainParts {
@@ -190,9 +215,7 @@ async function trainCandidate(
     const trainStart = performance.now();
     progress.report('training');
     const result = await trainEncoder(candidate, sets.train, sets.calibration, {
-      epochs: config.RETRAIN_EPOCHS,
-      learningRate: config.RETRAIN_LEARNING_RATE,
-      patience: config.RETRAIN_EPOCHS,
+      ...retrainSchedule(config),
       seed: RETRAIN_SEED,
       signal: run.signal,
       onProgress: (p) =>

@@ -8,10 +8,12 @@ import path from 'node:path';
 
 import type { Command } from 'commander';
 
-import { loadConfig } from '../../config/config.js';
-import { sharedDataDir } from '../../config/paths.js';
+import { loadConfig, type Config } from '../../config/config.js';
+import { defaultModelDir, sharedDataDir } from '../../config/paths.js';
 import { readPairs } from '../../data/read-pairs.js';
 import { initBackend } from '../../encoder/backend.js';
+import { readModel } from '../../encoder/model-files.js';
+import type { EncoderConfig } from '../../encoder/types.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { writeSection } from '../../eval/markdown-sections.js';
 import { reviewSettings } from '../../review/review-settings.js';
@@ -19,10 +21,12 @@ import {
   simulateReview,
   type Arm,
   type GoldPair,
+  type TrainingSchedule,
 } from '../../review/review-simulation.js';
 import { simulationSection } from '../../review/simulation-report.js';
+import { retrainSchedule } from '../../training/retrain.js';
 import { cliLogger, encoderOptions } from '../context.js';
-import { positiveInt } from '../option-parsers.js';
+import { positiveInt, positiveNumber } from '../option-parsers.js';
 
 interface SimulateFlags {
   data: string;
@@ -30,14 +34,18 @@ interface SimulateFlags {
   seeds: string;
   budget: number;
   round: number;
+  model?: string;
+  units?: number;
+  projection?: number;
   weakPairs: number;
   weakEpochs: number;
+  weakPatience: number;
+  weakLr: number;
   validation: number;
-  epochs: number;
-  patience: number;
+  epochs?: number;
+  patience?: number;
+  lr?: number;
   repeats: number;
-  units: number;
-  projection: number;
   json?: boolean;
 }
 
@@ -66,6 +74,21 @@ export function simulateReviewCommand(program: Command): void {
       100,
     )
     .option(
+      '--model <dir>',
+      'model whose architecture the weak model takes (fresh weights); ' +
+        'default MODEL_DIR, else the shipped model',
+    )
+    .option(
+      '--units <n>',
+      "LSTM units, instead of the model's",
+      positiveInt('--units'),
+    )
+    .option(
+      '--projection <n>',
+      "output size, instead of the model's",
+      positiveInt('--projection'),
+    )
+    .option(
       '--weak-pairs <n>',
       'pairs the weak model is trained on',
       positiveInt('--weak-pairs'),
@@ -73,9 +96,21 @@ export function simulateReviewCommand(program: Command): void {
     )
     .option(
       '--weak-epochs <n>',
-      'epochs of the weak model',
+      'most epochs of the weak model',
       positiveInt('--weak-epochs'),
-      1,
+      TRAIN_DEFAULTS.epochs,
+    )
+    .option(
+      '--weak-patience <n>',
+      'epochs without gain before the weak model stops',
+      positiveInt('--weak-patience'),
+      TRAIN_DEFAULTS.patience,
+    )
+    .option(
+      '--weak-lr <rate>',
+      'learning rate of the weak model',
+      positiveNumber('--weak-lr'),
+      TRAIN_DEFAULTS.learningRate,
     )
     .option(
       '--validation <n>',
@@ -85,15 +120,19 @@ export function simulateReviewCommand(program: Command): void {
     )
     .option(
       '--epochs <n>',
-      'most epochs per retrain',
+      'most epochs per retrain; default RETRAIN_EPOCHS',
       positiveInt('--epochs'),
-      10,
     )
     .option(
       '--patience <n>',
-      'epochs without gain before a retrain stops',
+      'epochs without gain before a retrain stops; default --epochs, ' +
+        'as the service never stops a retrain early',
       positiveInt('--patience'),
-      3,
+    )
+    .option(
+      '--lr <rate>',
+      'learning rate of each retrain; default RETRAIN_LEARNING_RATE',
+      positiveNumber('--lr'),
     )
     .option(
       '--repeats <n>',
@@ -101,25 +140,22 @@ export function simulateReviewCommand(program: Command): void {
       positiveInt('--repeats'),
       3,
     )
-    .option(
-      '--units <n>',
-      'LSTM units of the encoder',
-      positiveInt('--units'),
-      16,
-    )
-    .option(
-      '--projection <n>',
-      'output size of the encoder',
-      positiveInt('--projection'),
-      16,
-    )
     .option('--json', 'also print the per-seed results as JSON on stdout')
     .action(async (flags: SimulateFlags) => {
       const started = performance.now();
       const log = cliLogger();
       await initBackend(encoderOptions(log).backend, log);
       const seeds = parseSeeds(flags.seeds);
-      const policy = reviewSettings(loadConfig()).policy;
+      const config = loadConfig();
+      const policy = reviewSettings(config).policy;
+      const modelDir = flags.model ?? config.MODEL_DIR ?? defaultModelDir;
+      const encoder = architecture(modelDir, flags);
+      const retrain = retraining(config, flags);
+      const weakTraining = {
+        epochs: flags.weakEpochs,
+        patience: flags.weakPatience,
+        learningRate: flags.weakLr,
+      };
       const labelled = await goldPairs(path.join(flags.data, LABELLED));
       const test = await goldPairs(path.join(flags.data, TEST));
       const arms: Arm[] = [
@@ -144,22 +180,19 @@ export function simulateReviewCommand(program: Command): void {
         arms,
         seeds,
         weakPairs: flags.weakPairs,
-        weakEpochs: flags.weakEpochs,
+        weakTraining,
         validationPairs: flags.validation,
         budget: flags.budget,
         round: flags.round,
-        epochs: flags.epochs,
-        patience: flags.patience,
+        retraining: retrain,
         repeats: flags.repeats,
-        encoder: { units: flags.units, projection: flags.projection },
+        encoder,
         onStep: (message) => process.stderr.write(`${message}\n`),
       });
 
       const cpu = os.cpus();
       const body = simulationSection(outcomes, {
-        command:
-          `siamese-dedup simulate-review --seeds ${seeds.join(',')} ` +
-          `--repeats ${flags.repeats}`,
+        command: `siamese-dedup ${process.argv.slice(2).join(' ')}`,
         files: { labelled: LABELLED, test: TEST },
         sizes: {
           validation: flags.validation,
@@ -168,13 +201,10 @@ export function simulateReviewCommand(program: Command): void {
           budget: flags.budget,
           round: flags.round,
         },
-        epochs: {
-          weak: flags.weakEpochs,
-          retrain: flags.epochs,
-          patience: flags.patience,
-        },
+        training: { weak: weakTraining, retrain },
         repeats: flags.repeats,
-        encoder: `${flags.units} LSTM units, ${flags.projection}-d output`,
+        encoder: describeArchitecture(encoder),
+        architectureFrom: path.relative(process.cwd(), modelDir) || '.',
         policy,
         seconds: (performance.now() - started) / 1000,
         machine: `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores`,
@@ -183,6 +213,55 @@ export function simulateReviewCommand(program: Command): void {
       if (flags.json) process.stdout.write(`${JSON.stringify(outcomes)}\n`);
       process.stderr.write(`wrote ${flags.out}\n`);
     });
+}
+
+/**
+ * How `siamese-dedup train` trains a new model by default; the weak
+ * model is trained so, only on fewer pairs.
+ */
+const TRAIN_DEFAULTS = { epochs: 10, patience: 2, learningRate: 0.001 };
+
+/**
+ * The architecture of the model at `dir`, with the size flags given
+ * instead of its own. Only the configuration is read: the weak model
+ * starts from fresh weights.
+ */
+function architecture(dir: string, flags: SimulateFlags): EncoderConfig {
+  const config = { ...readModel(dir).manifest.config };
+  if (flags.units !== undefined) config.units = flags.units;
+  if (flags.projection !== undefined) config.projection = flags.projection;
+  return config;
+}
+
+/** The retrain job's schedule, with any flag given instead. */
+function retraining(config: Config, flags: SimulateFlags): TrainingSchedule {
+  const service = retrainSchedule(config);
+  const epochs = flags.epochs ?? service.epochs;
+  return {
+    epochs,
+    // As the retrain job: no early stop unless asked for.
+    patience: flags.patience ?? epochs,
+    learningRate: flags.lr ?? service.learningRate,
+  };
+}
+
+/** The architecture in words, for the report. */
+function describeArchitecture(config: EncoderConfig): string {
+  const parts = [
+    `${config.units} LSTM units${config.bidirectional ? ' each way' : ''}`,
+    `${config.pooling} pooling`,
+  ];
+  if (config.wordSkip) {
+    parts.push(`${config.meanWeights ?? 'uniform'}-weighted word mean`);
+  }
+  if (config.lexicalDim > 0) parts.push(`${config.lexicalDim}-d word bag`);
+  parts.push(
+    config.projection > 0
+      ? `${config.projection}-d projection`
+      : 'no projection',
+  );
+  if (config.normalize) parts.push('normalised');
+  return parts.join(', ');
 }
 
 /** The binary pairs of `file`; throws `bad_file` for another kind. */
