@@ -26,10 +26,19 @@ import {
   type ModelManifest,
 } from './model-files.js';
 import type { EncoderConfig, SentenceEncoder } from './types.js';
+import { SentenceForward } from './sentence-forward.js';
 import { WordInputs, type TokenRows } from './word-inputs.js';
 
 /** Sentences embedded per forward pass. */
 export const EMBED_BATCH = 256;
+
+/**
+ * Up to this many sentences are embedded one by one in plain TypeScript
+ * (sentence-forward.ts) rather than as a tfjs batch: measured here, the
+ * two cost the same at about 16 sentences; below, the batch's fixed
+ * kernel costs dominate.
+ */
+export const SINGLE_PATH_MAX = 16;
 
 /** Settings of a new model; every field has a default. */
 export const DEFAULT_CONFIG: EncoderConfig = {
@@ -76,6 +85,8 @@ export class SiameseEncoder implements SentenceEncoder {
   threshold: number;
   version: string;
   manifest: ModelManifest;
+  /** The one-sentence path and the weight data it was made from. */
+  private single: { ids: object[]; path: SentenceForward } | undefined;
 
   private constructor(
     manifest: ModelManifest,
@@ -217,6 +228,10 @@ export class SiameseEncoder implements SentenceEncoder {
    * batch carries little padding, then returned in their original order.
    */
   embedRows(sentences: readonly TokenRows[]): Float32Array[] {
+    if (sentences.length <= SINGLE_PATH_MAX) {
+      const single = this.singlePath();
+      return sentences.map((rows) => single.encode(rows));
+    }
     const order = sentences
       .map((rows, i) => [rows.length, i] as const)
       .sort((x, y) => x[0] - y[0])
@@ -243,6 +258,27 @@ export class SiameseEncoder implements SentenceEncoder {
 
   dispose(): void {
     disposeWeights(this.weights);
+    this.single = undefined;
+  }
+
+  /**
+   * The one-sentence path over the current weights. A variable's data id
+   * changes whenever it is assigned (an optimiser step, a restore), so a
+   * path made before that is dropped and made again.
+   */
+  private singlePath(): SentenceForward {
+    const ids = [...this.weights.values()].map((v) => v.dataId);
+    const held = this.single;
+    if (held && held.ids.length === ids.length) {
+      if (held.ids.every((id, i) => id === ids[i])) return held.path;
+    }
+    const values = new Map<string, Float32Array>();
+    for (const [name, variable] of this.weights) {
+      values.set(name, variable.dataSync() as Float32Array);
+    }
+    const path = new SentenceForward(this.config, this.inputs, values);
+    this.single = { ids, path };
+    return path;
   }
 }
 
