@@ -110,19 +110,24 @@ export function reconcileIndex(
   index: VectorIndex,
   items: ItemStore,
 ): Reconciliation {
-  let added = 0;
-  for (const chunk of items.iterateVectors(index.modelVersion, {
-    chunkSize: BUILD_CHUNK,
-  })) {
-    const missing = chunk.filter(({ itemId }) => !index.has(itemId));
+  // Ids first: a saved index usually lacks few items or none, and
+  // reading every stored vector would cost most of a start-up.
+  const version = index.modelVersion;
+  const ids = items.vectorIds(version);
+  const missing = ids.filter((id) => !index.has(id));
+  for (let i = 0; i < missing.length; i += BUILD_CHUNK) {
+    const chunk = missing.slice(i, i + BUILD_CHUNK);
+    const vectors = items.loadVectors(version, chunk);
     index.addMany(
-      missing.map(({ itemId, vector }) => ({ id: itemId, vector })),
+      chunk.flatMap((id) => {
+        const vector = vectors.get(id);
+        return vector ? [{ id, vector }] : [];
+      }),
     );
-    added += missing.length;
   }
 
   // Every live item with a vector is now in the index, so any surplus
   // is an item deleted after the index was saved.
-  const stale = index.size > items.countVectors(index.modelVersion);
-  return { added, stale };
+  const stale = index.size > ids.length;
+  return { added: missing.length, stale };
 }

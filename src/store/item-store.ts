@@ -213,6 +213,11 @@ export class ItemStore {
     return this.vectors.get(modelVersion, itemIds);
   }
 
+  /** Ids of the live items with a vector for `modelVersion`, in order. */
+  vectorIds(modelVersion: string): number[] {
+    return this.vectors.ids(modelVersion);
+  }
+
   /** How many live items have a vector for `modelVersion`. */
   countVectors(modelVersion: string): number {
     return this.vectors.count(modelVersion);

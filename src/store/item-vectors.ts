@@ -93,6 +93,23 @@ export class ItemVectorTable {
     return new Map(rows.map((row) => [row.item_id, decodeVector(row.vector)]));
   }
 
+  /**
+   * Ids of the live items that have a vector for `modelVersion`, in id
+   * order: what an index of that version should hold, without reading
+   * the vectors themselves.
+   */
+  ids(modelVersion: string): number[] {
+    return this.db
+      .prepare<[string], number>(
+        'SELECT v.item_id FROM item_vectors v JOIN items i ' +
+          'ON i.id = v.item_id ' +
+          'WHERE v.model_version = ? AND i.deleted_at IS NULL ' +
+          'ORDER BY v.item_id',
+      )
+      .pluck()
+      .all(modelVersion);
+  }
+
   /** Live items that have a vector for `modelVersion`. */
   count(modelVersion: string): number {
     return this.db

@@ -65,8 +65,11 @@ describe('bulk import', () => {
     expect(progress).toEqual([512, 1024, 1200]);
     expect(service.items.countVectors(TEST_MODEL_VERSION)).toBe(1200);
     expect(service.status().indexSize).toBe(1200);
-    const [hit] = await service.search('question 1100 ?', 1);
-    expect(hit?.text).toBe('question 1100 ?');
+    // The untrained test model reads some numbers alike ("220" and
+    // "1100" meet at energy 0), so look among the few nearest.
+    const hits = await service.search('question 1100 ?', 5);
+    const self = hits.find((h) => h.text === 'question 1100 ?');
+    expect(self?.energy).toBeLessThan(1e-3);
     expect(service.items.getByExternalId('e7')?.text).toBe('question 7 ?');
   });
 
