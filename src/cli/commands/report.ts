@@ -60,14 +60,13 @@ export function reportCommand(program: Command): void {
         const calibration = held.calibrate
           ? await readPairs(path.join(flags.data, held.calibrate))
           : undefined;
-        const report = evaluateFile(encoder, pairs, vectors, calibration);
+        const report = {
+          ...evaluateFile(encoder, pairs, vectors, calibration),
+          // Relative, so that a committed model names no machine's paths.
+          file: path.relative(projectRoot, path.resolve(file)),
+        };
         results[held.file] = report;
-        sections.push(
-          reportSection(held.name, {
-            ...report,
-            file: path.relative(projectRoot, path.resolve(file)),
-          }),
-        );
+        sections.push(reportSection(held.name, report));
       }
 
       const command =
