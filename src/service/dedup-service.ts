@@ -25,7 +25,7 @@ import {
   reconcileIndex,
   type ProgressCallback,
 } from './index-building.js';
-import { describeHits, earlierInBatch, nearest } from './neighbours.js';
+import { describeHits, nearest } from './neighbours.js';
 import { newPairs, pairViews } from './pair-views.js';
 import { loadSeedCorpus, seedCorpusFile } from './seed-corpus.js';
 import type { EncoderChoice } from './serving-encoder.js';
@@ -530,22 +530,19 @@ export class DedupService {
     });
     const ids = withSqliteErrors({ action: 'store items' }, () => save());
 
-    // Look up before adding, so each item meets only what came before.
-    const k = Math.max(1, this.config.INGEST_NEIGHBOURS);
-    const hits = vectors.map((vector, i) =>
-      neighbours
-        ? nearest(
-            [...index.search(vector, k), ...earlierInBatch(vectors, ids, i)],
-            k,
-          )
-        : [],
-    );
-
     const entries = ids.map((id, i) => ({
       id,
       vector: vectors[i] as Float32Array,
     }));
-    index.addMany(entries);
+    // Each item is looked up just before it is added, so it meets what
+    // came before it, earlier items of its own batch included, and the
+    // index does the work a pairwise pass over the batch would.
+    const k = Math.max(1, this.config.INGEST_NEIGHBOURS);
+    const hits = entries.map((entry) => {
+      const found = neighbours ? nearest(index.search(entry.vector, k), k) : [];
+      index.addMany([entry]);
+      return found;
+    });
     for (const follower of this.followers) {
       if (follower.modelVersion === encoder.version) follower.addMany(entries);
     }

@@ -2,7 +2,7 @@
  * Turning raw nearest-neighbour hits into what callers see: the item's
  * text, energy and similarity, nearest first, deleted items left out.
  */
-import { energy, similarityFromEnergy } from '../encoder/types.js';
+import { similarityFromEnergy } from '../encoder/types.js';
 import type { Neighbour as Hit } from '../index/index-types.js';
 import type { Item } from '../store/item-types.js';
 import type { Neighbour } from './service-types.js';
@@ -30,27 +30,6 @@ export function describeHits(
     });
   }
   return out;
-}
-
-/**
- * Hits of `vectors[i]` among the earlier vectors of the same batch,
- * `vectors[0..i)`, labelled with `ids`; brute force, as batches are
- * small.
- */
-export function earlierInBatch(
-  vectors: readonly Float32Array[],
-  ids: readonly number[],
-  i: number,
-): Hit[] {
-  const query = vectors[i] as Float32Array;
-  const hits: Hit[] = [];
-  for (let j = 0; j < i; j++) {
-    hits.push({
-      id: ids[j] as number,
-      energy: energy(query, vectors[j] as Float32Array),
-    });
-  }
-  return hits;
 }
 
 /** The `k` nearest of `hits`, nearest first (ties by id). */

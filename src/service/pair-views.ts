@@ -35,11 +35,13 @@ export function newPairs(
     const a = checkedSide(input.a, `${at}a`, known, maxChars);
     const b = checkedSide(input.b, `${at}b`, known, maxChars);
     const same = sameness(a, b, known);
-    if (same) {
+    if (same && (same.item || input.label === 0)) {
       throw badField(
         `${at}b`,
-        `${at}a and ${at}b are ${same}: a labelled pair needs two ` +
-          'different texts',
+        `${at}a and ${at}b are ${same.what}: ` +
+          (same.item
+            ? 'a labelled pair needs two different items'
+            : 'a text always matches itself, so it cannot be labelled 0'),
       );
     }
     return {
@@ -75,20 +77,21 @@ export function pairViews(
 
 /**
  * How the two sides of a pair are one and the same, or undefined when
- * they differ. A text always matches itself, so such a pair teaches
- * nothing as a duplicate and contradicts itself as a different pair.
+ * they differ: one item (never a pair), or one text. A text always
+ * matches itself, so labelled 1 it is merely redundant (real data sets
+ * hold such pairs) and labelled 0 it contradicts itself.
  */
 function sameness(
   a: PairSide,
   b: PairSide,
   known: ReadonlyMap<number, Item>,
-): string | undefined {
+): { what: string; item: boolean } | undefined {
   if ('itemId' in a && 'itemId' in b && a.itemId === b.itemId) {
-    return `both item ${a.itemId}`;
+    return { what: `both item ${a.itemId}`, item: true };
   }
   const textA = sideText(a, known).trim();
   return textA !== '' && textA === sideText(b, known).trim()
-    ? 'the same text'
+    ? { what: 'the same text', item: false }
     : undefined;
 }
 

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { indexDirFor } from '../../../src/service/data-files.js';
-import {
-  describeHits,
-  earlierInBatch,
-  nearest,
-} from '../../../src/service/neighbours.js';
+import { describeHits, nearest } from '../../../src/service/neighbours.js';
 import type { Item } from '../../../src/store/item-types.js';
 
 function item(id: number, deleted = false): Item {
@@ -37,20 +33,6 @@ describe('neighbour helpers', () => {
       { id: 3, text: 'text 3', energy: 0.25, similarity: 0.75 },
       { id: 1, text: 'text 1', energy: 1.5, similarity: 0 },
     ]);
-  });
-
-  it('measures each batch vector against the earlier ones only', () => {
-    const vectors = [
-      new Float32Array([0, 0]),
-      new Float32Array([3, 4]),
-      new Float32Array([0, 1]),
-    ];
-
-    expect(earlierInBatch(vectors, [10, 11, 12], 0)).toEqual([]);
-    const hits = earlierInBatch(vectors, [10, 11, 12], 2);
-    expect(hits.map((h) => h.id)).toEqual([10, 11]);
-    expect(hits[0]?.energy).toBeCloseTo(1, 6);
-    expect(hits[1]?.energy).toBeCloseTo(Math.hypot(3, 3), 6);
   });
 
   it('keeps the k nearest, ties broken by id', () => {
