@@ -162,11 +162,11 @@ export class DedupService {
     }
 
     this.started = true;
+    log.info({ ...this.status() }, 'service ready');
     this.syncMark = markOf(this.items);
     if (this.dirty) await this.saveIndex();
     this.startSaveTimer();
     this.startSyncTimer();
-    log.info({ ...this.status() }, 'service ready');
   }
 
   /** Readiness, model and index facts. */

@@ -82,8 +82,11 @@ describe('embed', () => {
       questions[1050] as string,
       questions[0] as string,
     ]);
-    expect(again[0]).toEqual(vectors[1050]);
-    expect(again[1]).toEqual(vectors[0]);
+    // Short inputs take the one-sentence path and long ones the batched
+    // kernels; the two agree to the printed precision, give or take the
+    // rounding of the last digit.
+    expectClose(again[0], vectors[1050]);
+    expectClose(again[1], vectors[0]);
   });
 
   it.each([
@@ -127,4 +130,17 @@ describe('embed', () => {
 
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
+}
+
+/** Asserts that `got` equals `want` element by element to within 2e-6. */
+function expectClose(
+  got: readonly number[] | undefined,
+  want: readonly number[] | undefined,
+): void {
+  expect(got).toHaveLength(want?.length ?? -1);
+  got?.forEach((value, i) => {
+    expect(Math.abs(value - (want?.[i] ?? NaN)), `element ${i}`).toBeLessThan(
+      2e-6,
+    );
+  });
 }

@@ -116,11 +116,18 @@ export interface Ready {
   index_size: number;
 }
 
-/** Waits until GET /readyz answers 200 (30 s at most). */
+/**
+ * Waits until GET /readyz answers 200 and the process has logged
+ * "service ready" (30 s at most): the log line can reach this process
+ * after the HTTP answer does.
+ */
 export async function waitReady(serve: ServeProcess): Promise<Ready> {
   for (let i = 0; i < 300; i++) {
     const res = await fetch(`${serve.url}/readyz`).catch(() => undefined);
-    if (res?.status === 200) return (await res.json()) as Ready;
+    if (res?.status === 200 && serve.output().includes('"service ready"')) {
+      return (await res.json()) as Ready;
+    }
+    await res?.body?.cancel();
     await sleep(100);
   }
   throw new Error(`serve never became ready:\n${serve.output()}`);
