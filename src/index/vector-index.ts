@@ -95,6 +95,14 @@ export class VectorIndex {
     return this.live.has(id);
   }
 
+  /** The stored vector of live entry `id`, undefined when it has none. */
+  vectorOf(id: number): Float32Array | undefined {
+    if (!this.live.has(id)) return undefined;
+    return Float32Array.from(
+      callNative('getPoint', () => this.hnsw.getPoint(id)),
+    );
+  }
+
   /** Adds or replaces the vector of `id`; see {@link VectorIndex.addMany}. */
   add(id: number, vector: Float32Array): void {
     this.addMany([{ id, vector }]);

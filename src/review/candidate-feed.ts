@@ -54,6 +54,11 @@ export class CandidateFeed {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private unsubscribe: (() => void) | undefined;
+  /** Items whose neighbours came with their ingest, not yet passed. */
+  private covered: { version: string; ids: Set<number> } = {
+    version: '',
+    ids: new Set(),
+  };
 
   /** Works on the given parts; call start() for the background work. */
   constructor(parts: CandidateFeedParts) {
@@ -73,8 +78,8 @@ export class CandidateFeed {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.unsubscribe = this.source.onIngest?.((results, version) =>
-      this.fromIngest(results, version),
+    this.unsubscribe = this.source.onIngest?.((results, version, searched) =>
+      this.fromIngest(results, version, searched),
     );
     this.schedule(0);
   }
@@ -90,9 +95,23 @@ export class CandidateFeed {
 
   /**
    * Takes the likely duplicates of each ingested item as candidates;
-   * returns how many were new.
+   * returns how many were new. When the ingest looked each item up
+   * against at least as many neighbours as the sweep takes (`searched`)
+   * with the serving model, the sweep skips those items while that
+   * model serves: their near neighbours came with the ingest, and items
+   * stored after them meet them in their own lookups.
    */
-  fromIngest(results: readonly IngestResult[], version: string): number {
+  fromIngest(
+    results: readonly IngestResult[],
+    version: string,
+    searched = 0,
+  ): number {
+    if (searched >= this.k && version === this.source.model()?.version) {
+      if (this.covered.version !== version) {
+        this.covered = { version, ids: new Set() };
+      }
+      for (const result of results) this.covered.ids.add(result.item.id);
+    }
     const found: NewCandidate[] = results.flatMap((result) =>
       result.duplicates.map((hit) => ({
         a: { id: result.item.id, text: result.item.text },
@@ -172,12 +191,15 @@ export class CandidateFeed {
       )
       .all(after, maxItems);
 
+    const covered =
+      this.covered.version === model.version
+        ? this.covered.ids
+        : new Set<number>();
     const found: NewCandidate[] = [];
     for (const item of items) {
-      // k + 1: the item itself comes back first.
-      const hits = await this.source.neighbours(item.text, this.k + 1);
+      if (covered.has(item.id)) continue;
+      const hits = await this.source.neighbours(item, this.k);
       for (const hit of hits) {
-        if (hit.id === item.id) continue;
         found.push({
           a: item,
           b: { id: hit.id, text: hit.text },
@@ -190,7 +212,10 @@ export class CandidateFeed {
 
     this.candidates.addMany(found);
     const last = items.at(-1);
-    if (last) this.candidates.setState(cursorKey(model.version), `${last.id}`);
+    if (last) {
+      this.candidates.setState(cursorKey(model.version), `${last.id}`);
+      for (const id of covered) if (id <= last.id) covered.delete(id);
+    }
     return items.length;
   }
 

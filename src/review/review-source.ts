@@ -20,12 +20,18 @@ export interface NeighbourHit {
 
 export type { IngestListener };
 
+/** A stored item whose neighbours are wanted. */
+export interface ReviewItem {
+  id: number;
+  text: string;
+}
+
 /** The serving side, as the review queue sees it. */
 export interface ReviewSource {
   /** The serving model, or undefined while none is loaded. */
   model(): ModelFacts | undefined;
-  /** The `k` live items nearest to `text`, nearest first. */
-  neighbours(text: string, k: number): Promise<NeighbourHit[]>;
+  /** The `k` live items nearest to stored `item`, nearest first, itself left out. */
+  neighbours(item: ReviewItem, k: number): Promise<NeighbourHit[]>;
   /**
    * Subscribes to ingests; returns the function that unsubscribes.
    * Optional: without it, new items reach the queue through the sweep.
@@ -46,7 +52,7 @@ export function serviceSource(service: DedupService): ReviewSource {
         margin: status.margin,
       };
     },
-    neighbours: (text, k) => service.search(text, k),
+    neighbours: (item, k) => service.searchItem(item, k),
     onIngest: (listener) => service.onIngest(listener),
   };
 }

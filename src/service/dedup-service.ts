@@ -269,6 +269,30 @@ export class DedupService {
     });
   }
 
+  /**
+   * The `k` live items nearest to stored item `item`, the item itself
+   * left out. Searches from the vector the index holds for it, so
+   * nothing is embedded; embeds `item.text` only when the index has no
+   * vector for it yet (stored by another process since the last sync).
+   */
+  async searchItem(
+    item: { id: number; text: string },
+    k: number,
+  ): Promise<Neighbour[]> {
+    this.requireReady();
+    checkK('k', k, this.config.MAX_K);
+
+    return this.slot.use(async ({ encoder, index }) => {
+      const vector =
+        index.vectorOf(item.id) ?? (await encoder.embed([item.text]))[0];
+      const hits = index.search(vector as Float32Array, k, {
+        exclude: [item.id],
+      });
+      const known = this.items.getMany(hits.map((hit) => hit.id));
+      return describeHits(hits, known, encoder.margin);
+    });
+  }
+
   /** Energy, similarity and verdict between two texts. */
   async score(a: string, b: string): Promise<ScoreResult> {
     this.requireReady();
@@ -555,14 +579,18 @@ export class DedupService {
     const results = ids.map((id, i) =>
       this.ingestResult(known.get(id) as Item, hits[i] ?? [], known, encoder),
     );
-    this.notifyIngest(results, encoder.version);
+    this.notifyIngest(results, encoder.version, neighbours ? k : 0);
     return results;
   }
 
-  private notifyIngest(results: IngestResult[], version: string): void {
+  private notifyIngest(
+    results: IngestResult[],
+    version: string,
+    searched: number,
+  ): void {
     for (const listener of this.ingestListeners) {
       try {
-        listener(results, version);
+        listener(results, version, searched);
       } catch (err) {
         this.logger.error({ err }, 'an ingest listener failed');
       }

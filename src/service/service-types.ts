@@ -45,11 +45,14 @@ export interface IngestResult {
 
 /**
  * Told about every ingest that stored items: the results (likely
- * duplicates included) and the version of the model that scored them.
+ * duplicates included), the version of the model that scored them, and
+ * how many nearest earlier items each item was looked up against (0
+ * for a bulk load that looks up none).
  */
 export type IngestListener = (
   results: readonly IngestResult[],
   modelVersion: string,
+  searched: number,
 ) => void;
 
 /** Options of an ingest. */

@@ -180,8 +180,12 @@ export class ItemStore {
   ): Generator<Item[]> {
     yield* this.pages(
       `SELECT ${ITEM_COLUMNS} FROM items i WHERE deleted_at IS NULL ` +
+        // The primary key would answer too, but its leaves hold the
+        // vectors themselves: at 100k items of 384 dimensions that read
+        // 150 MB and took a second, the covering index 30 ms.
         'AND NOT EXISTS (SELECT 1 FROM item_vectors v ' +
-        'WHERE v.item_id = i.id AND v.model_version = ?) ' +
+        'INDEXED BY item_vectors_by_model ' +
+        'WHERE v.model_version = ? AND v.item_id = i.id) ' +
         'AND id > ? ORDER BY id LIMIT ?',
       [modelVersion],
       options,

@@ -102,6 +102,24 @@ describe('DedupService', () => {
     expect(energies).toEqual([...energies].sort((a, b) => a - b));
   });
 
+  it("finds a stored item's neighbours from its vector, itself left out", async () => {
+    const results = await service.ingest(QUESTIONS.map((text) => ({ text })));
+    const item = results[2]?.item as { id: number; text: string };
+
+    const byText = await service.search(item.text, 4);
+    const byItem = await service.searchItem(item, 3);
+
+    expect(byItem.map((hit) => hit.id)).toEqual(
+      byText.slice(1).map((hit) => hit.id),
+    );
+    byItem.forEach((hit, i) => {
+      expect(hit.energy).toBeCloseTo(byText[i + 1]?.energy ?? NaN, 5);
+    });
+    // An item the index does not hold yet is embedded from its text.
+    const missing = { id: 10_000, text: item.text };
+    expect((await service.searchItem(missing, 1))[0]?.id).toBe(item.id);
+  });
+
   it('flags a text that was ingested before as a duplicate', async () => {
     const [first] = await service.ingest([{ text: QUESTIONS[0] as string }]);
     expect(first?.duplicate).toBe(false);

@@ -42,6 +42,15 @@ describe('VectorIndex', () => {
     expect(hit?.energy).toBeLessThan(1e-4);
   });
 
+  it('gives back the stored vector of a live id, nothing for others', () => {
+    const { index, vectors } = filled(50);
+
+    expect(index.vectorOf(17)).toEqual(vectors.get(17));
+    index.remove(17);
+    expect(index.vectorOf(17)).toBeUndefined();
+    expect(index.vectorOf(51)).toBeUndefined();
+  });
+
   it('grows past its initial capacity by doubling', () => {
     const { index, vectors } = filled(100, 8);
 

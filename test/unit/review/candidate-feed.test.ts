@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { CandidateFeed } from '../../../src/review/candidate-feed.js';
+import type {
+  NeighbourHit,
+  ReviewItem,
+  ReviewSource,
+} from '../../../src/review/review-source.js';
+import type { IngestResult } from '../../../src/service/service-types.js';
+import { MODEL, openQueue, type QueueFixture } from './queue-fixture.js';
+
+/** A source whose neighbour search records what it was asked. */
+function recordingSource(hitsFor: (item: ReviewItem) => NeighbourHit[]): {
+  source: ReviewSource;
+  asked: number[];
+} {
+  const asked: number[] = [];
+  return {
+    asked,
+    source: {
+      model: () => MODEL,
+      neighbours: (item) => {
+        asked.push(item.id);
+        return Promise.resolve(hitsFor(item));
+      },
+    },
+  };
+}
+
+/** What an ingest reports for `id` with one likely duplicate `near`. */
+function ingested(id: number, near: number): IngestResult {
+  const at = '2026-01-01T00:00:00.000Z';
+  return {
+    item: {
+      id,
+      externalId: null,
+      text: `question number ${id}`,
+      metadata: null,
+      createdAt: at,
+      deletedAt: null,
+    },
+    duplicates: [
+      {
+        id: near,
+        text: `question number ${near}`,
+        energy: 0.3,
+        similarity: 0.7,
+      },
+    ],
+    duplicate: true,
+  };
+}
+
+describe('CandidateFeed', () => {
+  let fixture: QueueFixture;
+  let ids: number[];
+
+  beforeEach(() => {
+    fixture = openQueue();
+    ids = fixture.items.insertMany(
+      Array.from({ length: 6 }, (_, i) => ({ text: `question number ${i}` })),
+    );
+  });
+
+  afterEach(async () => {
+    await fixture.cleanup();
+  });
+
+  /** Each item's neighbour is the next item (the last one's, the first). */
+  function nextItem(item: ReviewItem): NeighbourHit[] {
+    const at = ids.indexOf(item.id);
+    const next = ids[(at + 1) % ids.length] as number;
+    return [{ id: next, text: `question number ${next}`, energy: 0.4 }];
+  }
+
+  it('sweeps every live item once, taking its neighbours as candidates', async () => {
+    const { source, asked } = recordingSource(nextItem);
+    const feed = new CandidateFeed({
+      db: fixture.db,
+      candidates: fixture.candidates,
+      source,
+      neighbours: 5,
+    });
+
+    expect(await feed.sweep(100)).toBe(ids.length);
+    expect(asked).toEqual(ids);
+    expect(fixture.candidates.count()).toBe(ids.length);
+    expect(feed.hasUnswept(MODEL.version)).toBe(false);
+    expect(await feed.sweep(100)).toBe(0);
+    expect(asked).toHaveLength(ids.length);
+  });
+
+  it('skips items whose ingest looked up as many neighbours as it takes', async () => {
+    const { source, asked } = recordingSource(nextItem);
+    const feed = new CandidateFeed({
+      db: fixture.db,
+      candidates: fixture.candidates,
+      source,
+      neighbours: 5,
+    });
+    const [a, b, c, d] = ids as [number, number, number, number];
+
+    // Looked up against 5 neighbours: the sweep need not search again.
+    expect(feed.fromIngest([ingested(b, a)], MODEL.version, 5)).toBe(1);
+    // Against 2 only, or none (a bulk load): the sweep still searches.
+    feed.fromIngest([ingested(c, b)], MODEL.version, 2);
+    feed.fromIngest([ingested(d, c)], MODEL.version, 0);
+    // Scored by another version: no cover under the serving one.
+    feed.fromIngest([ingested(ids[4] as number, d)], 'v0', 5);
+
+    expect(await feed.sweep(100)).toBe(ids.length);
+    expect(asked).toEqual(ids.filter((id) => id !== b));
+    // The ingest's own candidate stands for b's lookup.
+    const pairs = fixture.db
+      .prepare<[], { a: number; b: number }>(
+        'SELECT a_item_id AS a, b_item_id AS b FROM review_candidates',
+      )
+      .all()
+      .map((row) => [Math.min(row.a, row.b), Math.max(row.a, row.b)]);
+    expect(pairs).toContainEqual([a, b]);
+  });
+});
