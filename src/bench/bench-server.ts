@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import { createApp } from '../http/create-app.js';
 import { listen, type RunningServer } from '../http/http-server.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { openReviewQueue } from '../review/open-review.js';
 import type { DedupService } from '../service/dedup-service.js';
 import { openDedupService } from '../service/open-service.js';
 import {
@@ -93,6 +94,9 @@ export async function startBenchServer(
   const service = openDedupService(config, { logger });
   await service.start({ seed: false });
   const startTime = elapsed();
+  // The review queue's sweep shares the thread with requests, as in serve.
+  const review = openReviewQueue(service, config, { logger });
+  review.queue.start();
   const training = options.training
     ? startTraining({ service, config, logger })
     : undefined;
@@ -109,6 +113,7 @@ export async function startBenchServer(
     close: async () => {
       await running.stop(config.SHUTDOWN_GRACE_SECONDS * 1000);
       await training?.close();
+      await review.close();
       await service.close();
     },
   };

@@ -129,7 +129,8 @@ function render(
   const largest = results.at(-1);
   out.push(
     'The real service in the benchmark process (DedupService and the ' +
-      'Express app of `createApp`, listening on 127.0.0.1), with a fresh ' +
+      'Express app of `createApp`, listening on 127.0.0.1, the review ' +
+      "queue's candidate sweep running beside them as in `serve`), with a fresh " +
       `temporary DATA_DIR per size and settings ${describeSettings()}. ` +
       `Model \`${options.modelDir}\`. autocannon runs in a child ` +
       'process, so client and server each have an event loop; on a ' +
