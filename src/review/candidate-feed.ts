@@ -11,7 +11,11 @@ import { energy } from '../encoder/types.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { IngestResult } from '../service/service-types.js';
 import { ItemStore } from '../store/item-store.js';
-import type { CandidateStore, NewCandidate } from './candidate-store.js';
+import type {
+  CandidateStore,
+  NewCandidate,
+  StaleCandidate,
+} from './candidate-store.js';
 import type { ReviewSource } from './review-source.js';
 
 /** Items swept per chunk; the sweep yields to requests between chunks. */
@@ -160,24 +164,29 @@ export class CandidateFeed {
    * stay out of the pool. Returns how many were rescored.
    */
   rescore(version: string): number {
-    let after = 0;
     let rescored = 0;
-    for (;;) {
-      const stale = this.candidates.stale(version, after, RESCORE_CHUNK);
-      const last = stale.at(-1);
-      if (!last) return rescored;
-      after = last.id;
-
-      const ids = [...new Set(stale.flatMap((c) => [c.aItemId, c.bItemId]))];
-      const vectors = this.items.loadVectors(version, ids);
-      const energies = stale.flatMap((c) => {
-        const a = vectors.get(c.aItemId);
-        const b = vectors.get(c.bItemId);
-        return a && b ? [{ id: c.id, energy: energy(a, b) }] : [];
-      });
-      this.candidates.rescore(version, energies);
-      rescored += energies.length;
+    for (const other of this.candidates.otherVersions(version)) {
+      for (let after = 0; ;) {
+        const stale = this.candidates.scoredBy(other, after, RESCORE_CHUNK);
+        const last = stale.at(-1);
+        if (!last) break;
+        after = last.id;
+        rescored += this.rescoreChunk(version, stale);
+      }
     }
+    return rescored;
+  }
+
+  private rescoreChunk(version: string, stale: StaleCandidate[]): number {
+    const ids = [...new Set(stale.flatMap((c) => [c.aItemId, c.bItemId]))];
+    const vectors = this.items.loadVectors(version, ids);
+    const energies = stale.flatMap((c) => {
+      const a = vectors.get(c.aItemId);
+      const b = vectors.get(c.bItemId);
+      return a && b ? [{ id: c.id, energy: energy(a, b) }] : [];
+    });
+    this.candidates.rescore(version, energies);
+    return energies.length;
   }
 
   private async sweepNow(maxItems: number): Promise<number> {

@@ -159,14 +159,33 @@ export class CandidateStore {
   }
 
   /**
-   * Up to `limit` candidates with ids above `after` that were scored by
-   * another version than `version`, by id.
+   * The versions other than `version` that scored some candidate. One
+   * index seek per version, so it costs next to nothing when all are
+   * current.
    */
-  stale(version: string, after: number, limit: number): StaleCandidate[] {
+  otherVersions(version: string): string[] {
+    const next = this.db
+      .prepare<[string], string | null>(
+        'SELECT min(model_version) FROM review_candidates ' +
+          'WHERE model_version > ?',
+      )
+      .pluck();
+    const found: string[] = [];
+    for (let v = next.get(''); typeof v === 'string'; v = next.get(v)) {
+      if (v !== version) found.push(v);
+    }
+    return found;
+  }
+
+  /**
+   * Up to `limit` candidates scored by `version` with ids above
+   * `after`, by id.
+   */
+  scoredBy(version: string, after: number, limit: number): StaleCandidate[] {
     return this.db
       .prepare<[string, number, number], StaleCandidate>(
         'SELECT id, a_item_id AS aItemId, b_item_id AS bItemId ' +
-          'FROM review_candidates WHERE model_version <> ? AND id > ? ' +
+          'FROM review_candidates WHERE model_version = ? AND id > ? ' +
           'ORDER BY id LIMIT ?',
       )
       .all(version, after, limit);

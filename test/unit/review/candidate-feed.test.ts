@@ -119,4 +119,51 @@ describe('CandidateFeed', () => {
       .map((row) => [Math.min(row.a, row.b), Math.max(row.a, row.b)]);
     expect(pairs).toContainEqual([a, b]);
   });
+
+  it('rescores candidates of every other version from stored vectors', () => {
+    const feed = new CandidateFeed({
+      db: fixture.db,
+      candidates: fixture.candidates,
+      source: recordingSource(nextItem).source,
+      neighbours: 5,
+    });
+    // Item i sits at (i, 0) under v1: the energy of a pair is |i - j|.
+    fixture.items.saveVectors(
+      MODEL.version,
+      ids.map((itemId, i) => ({ itemId, vector: new Float32Array([i, 0]) })),
+    );
+    const pair = (i: number, j: number, version: string) => ({
+      a: { id: ids[i] as number, text: `question number ${i}` },
+      b: { id: ids[j] as number, text: `question number ${j}` },
+      energy: 0.9,
+      modelVersion: version,
+      origin: 'neighbour' as const,
+    });
+    fixture.candidates.addMany([
+      pair(0, 1, 'v0'),
+      pair(0, 3, 'a-older'),
+      pair(2, 5, 'v0'),
+      pair(1, 2, MODEL.version),
+    ]);
+
+    expect(fixture.candidates.otherVersions(MODEL.version)).toEqual([
+      'a-older',
+      'v0',
+    ]);
+    expect(feed.rescore(MODEL.version)).toBe(3);
+    expect(fixture.candidates.otherVersions(MODEL.version)).toEqual([]);
+    const energies = fixture.db
+      .prepare<[], { a: number; b: number; energy: number; v: string }>(
+        'SELECT a_item_id AS a, b_item_id AS b, energy, model_version AS v ' +
+          'FROM review_candidates ORDER BY id',
+      )
+      .all();
+    expect(energies).toEqual([
+      { a: ids[0], b: ids[1], energy: 1, v: MODEL.version },
+      { a: ids[0], b: ids[3], energy: 3, v: MODEL.version },
+      { a: ids[2], b: ids[5], energy: 3, v: MODEL.version },
+      { a: ids[1], b: ids[2], energy: 0.9, v: MODEL.version },
+    ]);
+    expect(feed.rescore(MODEL.version)).toBe(0);
+  });
 });
