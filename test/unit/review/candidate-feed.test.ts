@@ -66,6 +66,16 @@ describe('CandidateFeed', () => {
     await fixture.cleanup();
   });
 
+  /** A feed over the fixture's database taking 5 neighbours an item. */
+  function feedOver(source: ReviewSource): CandidateFeed {
+    return new CandidateFeed({
+      db: fixture.db,
+      candidates: fixture.candidates,
+      source,
+      neighbours: 5,
+    });
+  }
+
   /** Each item's neighbour is the next item (the last one's, the first). */
   function nextItem(item: ReviewItem): NeighbourHit[] {
     const at = ids.indexOf(item.id);
@@ -75,12 +85,7 @@ describe('CandidateFeed', () => {
 
   it('sweeps every live item once, taking its neighbours as candidates', async () => {
     const { source, asked } = recordingSource(nextItem);
-    const feed = new CandidateFeed({
-      db: fixture.db,
-      candidates: fixture.candidates,
-      source,
-      neighbours: 5,
-    });
+    const feed = feedOver(source);
 
     expect(await feed.sweep(100)).toBe(ids.length);
     expect(asked).toEqual(ids);
@@ -92,12 +97,7 @@ describe('CandidateFeed', () => {
 
   it('skips items whose ingest looked up as many neighbours as it takes', async () => {
     const { source, asked } = recordingSource(nextItem);
-    const feed = new CandidateFeed({
-      db: fixture.db,
-      candidates: fixture.candidates,
-      source,
-      neighbours: 5,
-    });
+    const feed = feedOver(source);
     const [a, b, c, d] = ids as [number, number, number, number];
 
     // Looked up against 5 neighbours: the sweep need not search again.
@@ -121,12 +121,7 @@ describe('CandidateFeed', () => {
   });
 
   it('rescores candidates of every other version from stored vectors', () => {
-    const feed = new CandidateFeed({
-      db: fixture.db,
-      candidates: fixture.candidates,
-      source: recordingSource(nextItem).source,
-      neighbours: 5,
-    });
+    const feed = feedOver(recordingSource(nextItem).source);
     // Item i sits at (i, 0) under v1: the energy of a pair is |i - j|.
     fixture.items.saveVectors(
       MODEL.version,
