@@ -96,7 +96,11 @@ export function apiSchemas(limits: ApiLimits) {
 
   const text = z
     .string()
-    .max(maxChars, `must be at most ${maxChars} characters (MAX_TEXT_CHARS)`)
+    .max(maxChars, {
+      error: (issue) =>
+        `is ${typeof issue.input === 'string' ? issue.input.length : 'over'} ` +
+        `characters long; the limit is ${maxChars} (MAX_TEXT_CHARS)`,
+    })
     .refine(notBlank, 'must not be empty or only white space')
     .describe(`A question or sentence: not blank, at most ${maxChars} chars.`);
   const itemId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

@@ -10,9 +10,12 @@ import { AppError, ErrorCode } from '../errors/app-error.js';
 import { sendProblem, statusOf } from './problem.js';
 import { requestIdOf } from './request-logging.js';
 
-/** An error thrown by body-parser: it carries `type` and `status`. */
+/**
+ * An error thrown by body-parser: it carries `status` and, mostly,
+ * `type` (a body that fails to decompress has none, only `expose`).
+ */
 interface BodyParserError {
-  type: string;
+  type?: string;
   status?: number;
   length?: number;
   limit?: number;
@@ -63,11 +66,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
 };
 
 function isBodyParserError(err: unknown): err is BodyParserError {
+  if (!(err instanceof Error) || !('status' in err)) return false;
+  if ('type' in err && typeof err.type === 'string') return true;
+  // http-errors marks the client's own mistakes as safe to show.
+  const status = Number(err.status);
   return (
-    err instanceof Error &&
-    'type' in err &&
-    typeof err.type === 'string' &&
-    'status' in err
+    'expose' in err && err.expose === true && status >= 400 && status < 500
   );
 }
 

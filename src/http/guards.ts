@@ -12,9 +12,16 @@ import type { Config } from '../config/config.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { principalIn } from './access-control.js';
 
-/** Standard security headers. */
+/**
+ * Standard security headers, less the policy that upgrades the page's
+ * own requests to https: on a plain-HTTP deployment (a private network,
+ * no TLS proxy) it would make browsers fetch the review page's script
+ * and style from an https port that does not exist.
+ */
 export function securityHeaders(): RequestHandler {
-  return helmet();
+  return helmet({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
 }
 
 /**

@@ -17,6 +17,12 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * Routes that health checkers and scrapers call every few seconds: their
+ * lines go at debug, so that polling does not bury the log.
+ */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** The caller's id if sane, else a new UUID. */
 export function chooseRequestId(given: string | string[] | undefined): string {
   const id = Array.isArray(given) ? given[0] : given;
@@ -31,7 +37,8 @@ export function requestIdOf(req: Request): string {
 
 /**
  * pino-http middleware logging one line per request at `info` (`warn`
- * for 4xx and 503, `error` for other 5xx) with `request.id`, and setting `req.log`.
+ * for 4xx and 503, `error` for other 5xx; probes at `debug` unless they
+ * fail otherwise) with `request.id`, and setting `req.log`.
  * Authorization headers are redacted.
  */
 export function requestLogging(logger: Logger): RequestHandler {
@@ -46,10 +53,12 @@ export function requestLogging(logger: Logger): RequestHandler {
     // Every line of a request, its own and the completion line, then
     // carries the id under the same top-level key.
     quietReqLogger: true,
-    customLogLevel: (_req, res, err) => {
+    customLogLevel: (req, res, err) => {
+      const probe = PROBES.has((req.url ?? '').split('?')[0] ?? '');
       // 503 means "still starting" or "shutting down": expected, not a bug.
-      if (res.statusCode === 503) return 'warn';
+      if (res.statusCode === 503) return probe ? 'debug' : 'warn';
       if (err || res.statusCode >= 500) return 'error';
+      if (probe) return 'debug';
       return res.statusCode >= 400 ? 'warn' : 'info';
     },
     redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],

@@ -21,6 +21,8 @@ interface Case {
   code: string;
   /** A field the problem's `errors` must name. */
   field?: string;
+  /** What the problem's `detail` must say. */
+  detail?: RegExp;
 }
 
 const text = (n: number) => 'x'.repeat(n);
@@ -70,7 +72,6 @@ const CASES: Case[] = [
       ['missing text', {}],
       ['empty text', { text: '' }],
       ['white-space text', { text: ' \n\t ' }],
-      ['text over MAX_TEXT_CHARS', { text: text(201) }],
       ['text that is a number', { text: 7 }],
     ] as const
   ).map(([name, body]): Case => ({
@@ -82,6 +83,16 @@ const CASES: Case[] = [
     code: 'bad_input',
     field: 'text',
   })),
+  {
+    name: 'text over MAX_TEXT_CHARS',
+    method: 'POST',
+    path: '/v1/items',
+    body: { text: text(201) },
+    status: 400,
+    code: 'bad_input',
+    field: 'text',
+    detail: /201 characters long; the limit is 200 \(MAX_TEXT_CHARS\)/,
+  },
   {
     name: 'an unknown field',
     method: 'POST',
@@ -379,6 +390,7 @@ describe('bad input', () => {
       const fields = (reply.body.errors ?? []).map((e) => e.field);
       expect(fields).toContain(c.field);
     }
+    if (c.detail) expect(reply.body.detail).toMatch(c.detail);
     expect(snapshot()).toEqual(before);
   });
 

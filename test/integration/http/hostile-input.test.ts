@@ -155,6 +155,27 @@ describe('hostile input at the shipped limits', () => {
     expect(ok.status).toBe(201);
   });
 
+  it('refuses a body that does not decompress as it says, storing nothing', async () => {
+    const before = snapshot();
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      for (const route of ['/v1/items', '/v1/search']) {
+        const res = await fetch(`${server.url}${route}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-encoding': encoding,
+          },
+          body: '{"text": "not compressed at all"}',
+        });
+        const problem = (await res.json()) as Problem;
+        expect(res.status, `${encoding} ${route}`).toBe(400);
+        expect(problem.code).toBe('bad_input');
+        expect(problem.detail).toMatch(/body could not be read/);
+      }
+    }
+    expect(snapshot()).toEqual(before);
+  });
+
   it('tells JSON that is not an object from broken JSON', async () => {
     const notObject = await server.request('POST', '/v1/items', 'null');
     expect(notObject.status).toBe(400);

@@ -238,6 +238,18 @@ describe('operational endpoints', () => {
     expect((await server.request('GET', '/healthz')).status).toBe(200);
   });
 
+  it('sends security headers that keep the page working over plain HTTP', async () => {
+    const server = await start();
+
+    const res = await server.request('GET', '/healthz');
+    const policy = res.headers.get('content-security-policy') ?? '';
+
+    expect(policy).toMatch(/default-src 'self'/);
+    expect(policy).toMatch(/script-src 'self'/);
+    expect(policy).not.toMatch(/upgrade-insecure-requests/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('sends CORS headers only to configured origins', async () => {
     const server = await start({
       env: { CORS_ORIGINS: 'https://desk.example' },
