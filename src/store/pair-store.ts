@@ -72,9 +72,14 @@ export class PairStore {
   addMany(pairs: readonly NewPair[]): number[] {
     pairs.forEach((pair, i) => checkNewPair(pair, `pairs[${i}]`));
     const now = isoNow(this.clock);
+    // The id is chosen above any ever deleted (see migrations/004), so
+    // an undone label's id is never handed out again.
     const insert = this.db.prepare<InsertValues>(
-      'INSERT INTO pairs (a_item_id, b_item_id, a_text, b_text, label, ' +
-        'source, who, pair_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO pairs (id, a_item_id, b_item_id, a_text, b_text, label, ' +
+        'source, who, pair_key, created_at) VALUES (' +
+        'max(coalesce((SELECT max(id) FROM pairs), 0), ' +
+        "coalesce((SELECT last_id FROM id_floors WHERE table_name = 'pairs'), 0)" +
+        ') + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
 
     const addAll = this.db.transaction((): number[] =>

@@ -252,11 +252,13 @@ describe('ReviewQueue', () => {
     expect(pairs.count()).toBe(12);
 
     const undone: number[] = [];
+    const removed: number[] = [];
     for (let i = 0; i < 12; i += 1) {
       const result = fixture.queue.undo('ada');
       expect(result.decision).toBe('different');
       expect(result.removedLabelId).not.toBeNull();
       undone.push(result.pair?.pairId as number);
+      removed.push(result.removedLabelId as number);
     }
 
     expect(undone).toEqual([...order].reverse());
@@ -265,6 +267,13 @@ describe('ReviewQueue', () => {
     // Each undone pair is held for the reviewer again, to answer anew.
     const again = await fixture.queue.next('ada', 20);
     expect(again.pairs.map((p) => p.pairId).sort()).toEqual([...order].sort());
+    // A new label never takes the id of an undone one.
+    const answer = fixture.queue.decide(
+      'ada',
+      again.pairs[0]?.pairId as number,
+      'duplicate',
+    );
+    expect(answer.labelId).toBeGreaterThan(Math.max(...removed));
   });
 
   it("undoes only the reviewer's own decisions", async () => {

@@ -57,6 +57,19 @@ describe('PairStore', () => {
     });
   });
 
+  it('never gives the id of a deleted pair again', () => {
+    const ids = addMixed();
+    const last = ids.at(-1) as number;
+    temp.db.prepare('DELETE FROM pairs WHERE id >= ?').run(last - 1);
+
+    const [next] = pairs.addMany([
+      { a: { text: 'new' }, b: { text: 'pair' }, label: 1, source: 'api' },
+    ]);
+    expect(next).toBe(last + 1);
+    expect(pairs.get(next as number)?.a).toEqual({ text: 'new' });
+    expect(pairs.get(last)).toBeUndefined();
+  });
+
   it('keys a pair the same whichever way round, texts normalised', () => {
     expect(pairKey({ itemId: a }, { itemId: b })).toBe(
       pairKey({ itemId: b }, { itemId: a }),
