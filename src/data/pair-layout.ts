@@ -60,7 +60,9 @@ export function choosePairLayout(
   const need = (name: string): string => {
     if (has.has(name)) return name;
     const known = columns.some((column) => KNOWN.has(column));
-    const what = known ? `missing column '${name}'` : 'missing header line';
+    const what = known
+      ? `missing column '${name}'`
+      : 'the first line names none of the known columns';
     throw new FileFormatError(
       file,
       line,

@@ -4,6 +4,7 @@
  * Pearson and Spearman; ranking files by MAP and MRR as well.
  */
 import type { PairFile } from '../data/pair-types.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
 import type { SiameseEncoder } from '../encoder/siamese-encoder.js';
 import { pairEnergies } from '../encoder/trainer.js';
 import {
@@ -80,6 +81,8 @@ export function evaluateFile(
   vectors: WordLookup,
   calibration?: PairFile,
 ): EvaluationReport {
+  checkBothLabels(file);
+  if (calibration) checkBothLabels(calibration);
   const pairs = file.pairs;
   const energies = Array.from(
     pairEnergies(
@@ -171,6 +174,21 @@ function scoresFor(
     out.mrr = ranking.mrr;
   }
   return out;
+}
+
+/**
+ * Throws `bad_input`, naming the file, when a labelled file holds one
+ * label only: accuracy, AP and ROC AUC need duplicates and non-duplicates.
+ */
+function checkBothLabels(file: PairFile): void {
+  if (file.kind === 'graded') return;
+  const positives = file.pairs.filter((p) => p.label === 1).length;
+  if (positives > 0 && positives < file.pairs.length) return;
+  throw new AppError(
+    ErrorCode.BadInput,
+    `${file.file}: all ${file.pairs.length} pairs are labelled ` +
+      `${positives > 0 ? 1 : 0}; evaluation needs pairs labelled 0 and 1`,
+  );
 }
 
 function labelsOf(file: PairFile): Labels {

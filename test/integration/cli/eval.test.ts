@@ -211,6 +211,19 @@ describe('eval with bad input', () => {
     );
   });
 
+  it('refuses a file of one label, naming it', async () => {
+    const same = rows.map((row) => row.replace(/\t[01]$/, '\t1'));
+    const file = await temp.write('ones.tsv', `${header}${same.join('\n')}\n`);
+    const result = await runCli(['eval', '--model', model, '--pairs', file]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `siamese-dedup: ${file}: all 20 pairs are labelled 1; evaluation ` +
+        'needs pairs labelled 0 and 1\n',
+    );
+  });
+
   it('drops such sentences under --skip-invalid', async () => {
     const file = await temp.write(
       'unknown.tsv',

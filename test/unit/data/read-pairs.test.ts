@@ -197,7 +197,7 @@ describe('readPairs: bad input', () => {
       'nohead.tsv',
       '1\tHow do I?\tHow can I?\t0\n',
       1,
-      /missing header line: expected a header naming its columns.*found 1, how do i\?/,
+      /the first line names none of the known columns: expected a header naming its columns.*found 1, how do i\?/,
     );
   });
 
