@@ -57,6 +57,26 @@ export function portNumber(name: string): OptionParser {
   };
 }
 
+/**
+ * Takes the option `name` once: given twice, commander would keep the
+ * last value without a word, and a command would quietly read another
+ * file than the one the user meant. Only for options with no default
+ * (commander hands the default in as the previous value).
+ */
+export function once(
+  name: string,
+): (value: string, previous?: string) => string {
+  return (value, previous) => {
+    if (previous !== undefined) {
+      throw new InvalidArgumentError(
+        `${name} is given twice (${JSON.stringify(previous)} and ` +
+          `${JSON.stringify(value)}); give it once`,
+      );
+    }
+    return value;
+  };
+}
+
 /** The value as a safe integer, or NaN when it is not written as one. */
 function wholeOrNaN(value: string): number {
   const n = DIGITS.test(value) ? Number(value) : NaN;

@@ -19,6 +19,7 @@ import { progressBar } from '../progress.js';
 import {
   cliLogger,
   encoderOptions,
+  once,
   positiveInt,
   positiveNumber,
 } from '../context.js';
@@ -62,7 +63,7 @@ export function trainCommand(program: Command): void {
       'validation pairs for early stopping and the threshold; repeatable',
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .requiredOption('--out <dir>', 'model directory to write')
+    .requiredOption('--out <dir>', 'model directory to write', once('--out'))
     .option('--force', 'replace a model or files already at --out')
     .option(
       '--epochs <n>',
@@ -90,7 +91,11 @@ export function trainCommand(program: Command): void {
       positiveInt('--patience'),
       2,
     )
-    .option('--init <dir>', 'fine-tune this model instead of starting fresh')
+    .option(
+      '--init <dir>',
+      'fine-tune this model instead of starting fresh',
+      once('--init'),
+    )
     .option('--units <n>', 'LSTM units per direction', positiveInt('--units'))
     .option('--bidirectional', 'add a right-to-left LSTM')
     .addOption(

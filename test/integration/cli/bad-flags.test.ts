@@ -1,6 +1,7 @@
-// Bad values of numeric flags end the command with exit code 1 and one
-// line naming the flag, the value and what it must be; never a stack
-// trace, and never before the command has been told what it got wrong.
+// Bad values of numeric flags, and a one-value flag given twice, end the
+// command with exit code 1 and one line naming the flag, the value and
+// what it must be; never a stack trace, and never after the command has
+// started on what it was given.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { ensureBuilt, runCli, tempDir, type TempDir } from './cli.js';
@@ -44,9 +45,21 @@ const CASES: [string[], string][] = [
     ['simulate-review', '--budget', '0'],
     '--budget must be a positive integer, got "0"',
   ],
+  [
+    ['eval', '--pairs', 'a.tsv', '--pairs', 'b.tsv'],
+    '--pairs is given twice ("a.tsv" and "b.tsv"); give it once',
+  ],
+  [
+    ['import', '--items', 'a.tsv', '--items', 'b.tsv'],
+    '--items is given twice ("a.tsv" and "b.tsv"); give it once',
+  ],
+  [
+    [...TRAIN, '--out', 'n'],
+    '--out is given twice ("m" and "n"); give it once',
+  ],
 ];
 
-describe('numeric flags', () => {
+describe('bad flag values', () => {
   it.each(CASES)('%j refuses: %s', async (args, message) => {
     const result = await runCli(args, '', { DATA_DIR: temp.dir });
 
