@@ -26,19 +26,18 @@ export interface SchemaName {
 
 const notBlank = (s: string) => s.trim().length > 0;
 
-/** A decimal integer in a query string or path, as a number. */
-function integerString(min: number, max: number) {
+/**
+ * A decimal integer from `min` to `max` in a query string or path, as a
+ * number; anything else, too large included, gets one message naming
+ * the range.
+ */
+export function integerString(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
   return z
     .string()
-    .regex(/^\d{1,15}$/, 'must be a positive whole number')
+    .regex(/^\d{1,16}$/, message)
     .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(min, `must be at least ${min}`)
-        .max(max, `must be at most ${max}`),
-    );
+    .pipe(z.number().int().min(min, message).max(max, message));
 }
 
 /** Checks that a pair names each side once, by id or by text. */

@@ -31,6 +31,22 @@ export function parseRequestPart<S extends z.ZodType>(
     );
   }
 
+  if (
+    part === 'body' &&
+    (typeof value !== 'object' || value === null || Array.isArray(value))
+  ) {
+    const kind = Array.isArray(value)
+      ? 'an array'
+      : value === null
+        ? 'null'
+        : `a ${typeof value}`;
+    throw new AppError(
+      ErrorCode.BadInput,
+      `the body must be a JSON object; got ${kind}`,
+      { errors: [{ field: 'body', message: 'not a JSON object' }] },
+    );
+  }
+
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
 

@@ -11,6 +11,7 @@ import {
   type ApiRoute,
   type ResponseDoc,
 } from '../http/api-route.js';
+import { integerString } from '../http/api-schemas.js';
 import type { DedupService } from '../service/dedup-service.js';
 import {
   EXPORT_MEDIA_TYPES,
@@ -31,13 +32,6 @@ export const EMPTY_MESSAGE =
   'Nothing to review right now: every candidate pair is labelled or ' +
   'held by another reviewer. New items bring new pairs.';
 
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,15}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
 const side = z.object({ id: z.number().int(), text: z.string() });
 
 const reviewPair = z
@@ -54,7 +48,7 @@ const reviewPair = z
 
 const schemas = {
   nextQuery: z.strictObject({
-    count: wholeNumber(1, MAX_PAIRS_PER_REQUEST)
+    count: integerString(1, MAX_PAIRS_PER_REQUEST)
       .optional()
       .describe(`Pairs wanted, 1 to ${MAX_PAIRS_PER_REQUEST}. Default 1.`),
   }),
@@ -67,7 +61,7 @@ const schemas = {
       .describe('Why the list is empty; null when it is not.'),
   }),
   pairParams: z.strictObject({
-    pair_id: wholeNumber(1, Number.MAX_SAFE_INTEGER).describe('Pair id.'),
+    pair_id: integerString(1, Number.MAX_SAFE_INTEGER).describe('Pair id.'),
   }),
   answer: z.strictObject({
     decision: z.enum(DECISIONS),

@@ -38,16 +38,25 @@ const CASES: Case[] = [
     code: 'bad_input',
     field: 'body',
   },
-  ...['[]', '[{"text":"a"}]', '"a text"', '42', 'null', 'true'].map(
-    (body): Case => ({
-      name: `JSON that is not an object: ${body}`,
-      method: 'POST',
-      path: '/v1/items',
-      body,
-      status: 400,
-      code: 'bad_input',
-    }),
-  ),
+  ...(
+    [
+      ['[]', 'an array'],
+      ['[{"text":"a"}]', 'an array'],
+      ['"a text"', 'a string'],
+      ['42', 'a number'],
+      ['null', 'null'],
+      ['true', 'a boolean'],
+    ] as const
+  ).map(([body, kind]): Case => ({
+    name: `JSON that is not an object: ${body}`,
+    method: 'POST',
+    path: '/v1/items',
+    body,
+    status: 400,
+    code: 'bad_input',
+    field: 'body',
+    detail: new RegExp(`^the body must be a JSON object; got ${kind}$`),
+  })),
   {
     name: 'no JSON content type',
     method: 'POST',
@@ -177,6 +186,7 @@ const CASES: Case[] = [
       ['GET', '/v1/items/999999', 404, 'not_found'],
       ['DELETE', '/v1/items/999999', 404, 'not_found'],
       ['DELETE', '/v1/items/-3', 400, 'bad_input'],
+      ['GET', '/v1/items/99999999999999999999999', 400, 'bad_input'],
     ] as const
   ).map(([method, path, status, code]): Case => ({
     name: `${method} ${path}`,
@@ -185,6 +195,10 @@ const CASES: Case[] = [
     status,
     code,
     field: status === 400 ? 'id' : undefined,
+    detail:
+      status === 400
+        ? /id: must be a whole number from 1 to 9007199254740991/
+        : undefined,
   })),
   // Search.
   ...[0, -1, 1.5, 21, 1e300, '5', null, true].map((k): Case => ({

@@ -198,6 +198,18 @@ describe('review API', () => {
     expect(unknown.status).toBe(404);
     const count = await call('GET', '/v1/review/next?count=500', 'ada');
     expect(count.status).toBe(400);
+    expect((count.json as Problem).detail).toContain(
+      'count: must be a whole number from 1 to 20',
+    );
+    for (const id of ['0', '-1', 'abc', '1.5']) {
+      const response = await call('POST', `/v1/review/${id}`, 'ada', {
+        decision: 'skip',
+      });
+      expect(response.status, id).toBe(400);
+      expect((response.json as Problem).detail).toContain(
+        'pair_id: must be a whole number from 1 to',
+      );
+    }
   });
 
   it('undoes decisions one per call, removing their labels', async () => {
