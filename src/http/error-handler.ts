@@ -94,6 +94,7 @@ function fromBodyParser(err: BodyParserError): AppError {
       return new AppError(
         ErrorCode.BadInput,
         `unsupported body encoding: ${err.message}; send UTF-8 JSON`,
+        { errors: [{ field: 'body', message: 'unsupported encoding' }] },
       );
     default:
       return new AppError(

@@ -81,10 +81,27 @@ export function fieldErrors(
 
 /**
  * The JSON body parser's `verify` hook: refuses a body that is not
- * valid UTF-8 with `bad_input`. Without it the parser would quietly
- * replace bad bytes with U+FFFD and store a text nobody sent.
+ * valid UTF-8, or is declared in another charset, with `bad_input`.
+ * Without it the parser would quietly replace bad bytes with U+FFFD, or
+ * decode UTF-8 bytes labelled utf-16 as UTF-16, and store a text nobody
+ * sent.
  */
-export function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+export function requireUtf8(
+  req: { headers: { 'content-type'?: string } },
+  _res: unknown,
+  body: Buffer,
+): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(
+    req.headers['content-type'] ?? '',
+  )?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new AppError(
+      ErrorCode.BadInput,
+      `the body is declared as charset ${JSON.stringify(charset)}; ` +
+        'send JSON encoded as UTF-8',
+      { errors: [{ field: 'body', message: 'not UTF-8' }] },
+    );
+  }
   if (isUtf8(body)) return;
   throw new AppError(
     ErrorCode.BadInput,

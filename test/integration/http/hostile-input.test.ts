@@ -176,6 +176,33 @@ describe('hostile input at the shipped limits', () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it('refuses a body declared in a charset other than UTF-8', async () => {
+    const before = snapshot();
+    for (const [charset, why] of [
+      ['utf-16', /declared as charset "utf-16"; send JSON encoded as UTF-8/],
+      ['utf-32le', /declared as charset "utf-32le"/],
+      ['latin1', /unsupported body encoding/],
+    ] as const) {
+      const res = await fetch(`${server.url}/v1/items`, {
+        method: 'POST',
+        headers: { 'content-type': `application/json; charset=${charset}` },
+        body: '{"text": "caf\u00e9 question"}',
+      });
+      const problem = (await res.json()) as Problem;
+      expect(res.status, charset).toBe(400);
+      expect(problem.code).toBe('bad_input');
+      expect(problem.detail).toMatch(why);
+      expect(problem.errors?.map((e) => e.field)).toEqual(['body']);
+    }
+    const utf8 = await fetch(`${server.url}/v1/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      body: '{"text": "caf\u00e9 question"}',
+    });
+    expect(utf8.status).toBe(201);
+    expect(snapshot().items).toBe(before.items + 1);
+  });
+
   it('tells JSON that is not an object from broken JSON', async () => {
     const notObject = await server.request('POST', '/v1/items', 'null');
     expect(notObject.status).toBe(400);
