@@ -78,7 +78,10 @@ export async function importItems(
       throw new FileFormatError(
         file,
         item.line,
-        `external_id "${id}" is already used by item ${stored.id}`,
+        `external_id "${id}" is already used by item ${stored.id}` +
+          (stored.deletedAt
+            ? ', which is deleted; external ids are never reused'
+            : ''),
       );
     }
     seen.set(id, item.line);

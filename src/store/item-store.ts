@@ -262,7 +262,10 @@ export class ItemStore {
       action: 'insert item',
       conflict:
         `external id "${String(externalId)}" is already used by ` +
-        `item ${String(existing?.id)}`,
+        `item ${String(existing?.id)}` +
+        (existing?.deletedAt
+          ? ', which is deleted; external ids are never reused'
+          : ''),
       details: { externalId, existingId: existing?.id },
     });
   }

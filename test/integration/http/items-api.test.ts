@@ -179,6 +179,10 @@ describe('the items, search and score API', () => {
 
     expect(reply.status).toBe(409);
     expect(reply.body.code).toBe('conflict');
+    expect(reply.body.detail).toBe(
+      `external id "q0" is already used by item ${ids[0]}, which is ` +
+        'deleted; external ids are never reused',
+    );
     expect(server.service.items.count().live).toBe(QUESTIONS.length - 1);
   });
 
