@@ -58,6 +58,11 @@ export class CandidateFeed {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private unsubscribe: (() => void) | undefined;
+  /** Per other version, the last candidate rescored under `version`. */
+  private rescored: { version: string; after: Map<string, number> } = {
+    version: '',
+    after: new Map(),
+  };
   /** Items whose neighbours came with their ingest, not yet passed. */
   private covered: { version: string; ids: Set<number> } = {
     version: '',
@@ -160,19 +165,27 @@ export class CandidateFeed {
   /**
    * Recomputes the energy of every candidate scored by another version
    * from the item vectors stored for `version`. Candidates whose items
-   * lack vectors (deleted, or not embedded yet) keep their old score and
-   * stay out of the pool. Returns how many were rescored.
+   * lack vectors (deleted ones: every live item is embedded before a
+   * version serves) keep their old score and stay out of the pool. Each
+   * candidate is looked at once while `version` serves, so the ones that
+   * cannot be rescored cost nothing on later calls. Returns how many
+   * were rescored.
    */
   rescore(version: string): number {
+    if (this.rescored.version !== version) {
+      this.rescored = { version, after: new Map() };
+    }
     let rescored = 0;
     for (const other of this.candidates.otherVersions(version)) {
-      for (let after = 0; ;) {
+      let after = this.rescored.after.get(other) ?? 0;
+      for (;;) {
         const stale = this.candidates.scoredBy(other, after, RESCORE_CHUNK);
         const last = stale.at(-1);
         if (!last) break;
         after = last.id;
         rescored += this.rescoreChunk(version, stale);
       }
+      this.rescored.after.set(other, after);
     }
     return rescored;
   }

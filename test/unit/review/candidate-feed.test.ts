@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { CandidateFeed } from '../../../src/review/candidate-feed.js';
 import type {
@@ -160,5 +160,37 @@ describe('CandidateFeed', () => {
       { a: ids[1], b: ids[2], energy: 0.9, v: MODEL.version },
     ]);
     expect(feed.rescore(MODEL.version)).toBe(0);
+  });
+
+  it('looks at a candidate it cannot rescore once, and at new ones later', () => {
+    const feed = feedOver(recordingSource(nextItem).source);
+    // Only the first four items have vectors under v1.
+    fixture.items.saveVectors(
+      MODEL.version,
+      ids
+        .slice(0, 4)
+        .map((itemId, i) => ({ itemId, vector: new Float32Array([i, 0]) })),
+    );
+    const pair = (i: number, j: number) => ({
+      a: { id: ids[i] as number, text: `question number ${i}` },
+      b: { id: ids[j] as number, text: `question number ${j}` },
+      energy: 0.9,
+      modelVersion: 'v0',
+      origin: 'neighbour' as const,
+    });
+    fixture.candidates.addMany([pair(0, 5), pair(1, 2)]);
+    const scoredBy = vi.spyOn(fixture.candidates, 'scoredBy');
+
+    expect(feed.rescore(MODEL.version)).toBe(1);
+    const firstPass = scoredBy.mock.calls.length;
+    // The pair with item 5, which has no vector, is not read again.
+    expect(feed.rescore(MODEL.version)).toBe(0);
+    expect(scoredBy.mock.calls.slice(firstPass).map((c) => c[1])).not.toContain(
+      0,
+    );
+    // A stale candidate stored later is rescored on the next call.
+    fixture.candidates.addMany([pair(2, 3)]);
+    expect(feed.rescore(MODEL.version)).toBe(1);
+    expect(fixture.candidates.otherVersions(MODEL.version)).toEqual(['v0']);
   });
 });
