@@ -30,7 +30,10 @@ export interface ReviewItem {
 export interface ReviewSource {
   /** The serving model, or undefined while none is loaded. */
   model(): ModelFacts | undefined;
-  /** The `k` live items nearest to stored `item`, nearest first, itself left out. */
+  /**
+   * The `k` live items nearest to the stored `item`, nearest first, the
+   * item itself left out.
+   */
   neighbours(item: ReviewItem, k: number): Promise<NeighbourHit[]>;
   /**
    * Subscribes to ingests; returns the function that unsubscribes.
