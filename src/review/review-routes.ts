@@ -138,7 +138,10 @@ const schemas = {
   }),
 };
 
-const identity = ` The reviewer is the authenticated principal, else the ${REVIEWER_HEADER} header (1 to 64 characters: letters, digits, space, . _ @ -).`;
+const identity =
+  ' The reviewer is the authenticated principal, else the ' +
+  `${REVIEWER_HEADER} header (1 to 64 characters: letters, digits, ` +
+  'space, . _ @ -).';
 
 const problems = (
   statuses: Record<number, string>,

@@ -197,7 +197,10 @@ describe('readPairs: bad input', () => {
       'nohead.tsv',
       '1\tHow do I?\tHow can I?\t0\n',
       1,
-      /the first line names none of the known columns: expected a header naming its columns.*found 1, how do i\?/,
+      new RegExp(
+        'the first line names none of the known columns: expected a ' +
+          'header naming its columns.*found 1, how do i\\?',
+      ),
     );
   });
 
@@ -398,7 +401,10 @@ describe('readPairs: characters', () => {
       'stray.tsv',
       stray,
       3,
-      /text in column 'a' holds the control character U\+0012 at position 8; only tab and line breaks are allowed/,
+      new RegExp(
+        "text in column 'a' holds the control character U\\+0012 at " +
+          'position 8; only tab and line breaks are allowed',
+      ),
       { refuseControls: true },
     );
   });
@@ -409,7 +415,10 @@ describe('readPairs: characters', () => {
       '{"a":"ok ?","b":"fine ?","label":1}\n' +
         '{"a":"bad \\ud83d ?","b":"fine ?","label":0}\n',
       2,
-      /text in column 'a' holds an unpaired surrogate U\+D83D at position 4: it is not valid Unicode/,
+      new RegExp(
+        "text in column 'a' holds an unpaired surrogate U\\+D83D at " +
+          'position 4: it is not valid Unicode',
+      ),
     );
   });
 
