@@ -27,4 +27,4 @@ export function encoderOptions(log: Logger): EncoderOptions {
 
 // The option parsers live in option-parsers.ts; train.ts imports these
 // two from here.
-export { once, positiveInt, positiveNumber } from './option-parsers.js';
+export { positiveInt, positiveNumber } from './option-parsers.js';

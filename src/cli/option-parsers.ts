@@ -3,7 +3,7 @@
  * InvalidArgumentError, so a bad value ends the command with exit code 1
  * and one line naming the option, the value given and what it must be.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 // Digits only: "0x10", "1e3" and " 5" are not what a user means by a count.
 const DIGITS = /^[0-9]+$/;
@@ -58,23 +58,41 @@ export function portNumber(name: string): OptionParser {
 }
 
 /**
- * Takes the option `name` once: given twice, commander would keep the
- * last value without a word, and a command would quietly read another
- * file than the one the user meant. Only for options with no default
- * (commander hands the default in as the previous value).
+ * The parser of an option that may be given many times, collecting its
+ * values in order; {@link refuseRepeatedOptions} leaves such options be.
  */
-export function once(
-  name: string,
-): (value: string, previous?: string) => string {
-  return (value, previous) => {
-    if (previous !== undefined) {
-      throw new InvalidArgumentError(
-        `${name} is given twice (${JSON.stringify(previous)} and ` +
-          `${JSON.stringify(value)}); give it once`,
-      );
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * Makes every value option of `command` and its sub-commands refuse a
+ * second value on the command line, unless it collects them (see
+ * {@link collect}). Given twice, commander would keep the last value
+ * without a word, and a command would quietly read another file, or
+ * train for another number of epochs, than the user meant. Options keep
+ * their own parsers; defaults do not count as given.
+ */
+export function refuseRepeatedOptions(command: Command): void {
+  for (const option of command.options) {
+    const takesValue = option.required || option.optional;
+    if (!takesValue || option.variadic || option.parseArg === collect) {
+      continue;
     }
-    return value;
-  };
+    const parse = option.parseArg;
+    const key = option.attributeName();
+    const name = option.long ?? option.flags;
+    option.argParser((value: string, previous: unknown) => {
+      if (command.getOptionValueSource(key) === 'cli') {
+        throw new InvalidArgumentError(
+          `${name} is given twice (${JSON.stringify(String(previous))} ` +
+            `and ${JSON.stringify(value)}); give it once`,
+        );
+      }
+      return parse ? parse(value, previous) : value;
+    });
+  }
+  command.commands.forEach(refuseRepeatedOptions);
 }
 
 /** The value as a safe integer, or NaN when it is not written as one. */

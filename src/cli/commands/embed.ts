@@ -12,7 +12,6 @@ import { SiameseEncoder } from '../../encoder/siamese-encoder.js';
 import { FileFormatError } from '../../errors/app-error.js';
 import { characterProblem } from '../../text/text-characters.js';
 import { cliLogger, encoderOptions } from '../context.js';
-import { once } from '../option-parsers.js';
 
 /** Lines embedded together; bounds memory on long inputs. */
 const CHUNK = 1024;
@@ -24,11 +23,7 @@ export function embedCommand(program: Command): void {
   program
     .command('embed')
     .description('embed sentences read from stdin, one per line')
-    .option(
-      '--model <dir>',
-      'model directory (default: the shipped model)',
-      once('--model'),
-    )
+    .option('--model <dir>', 'model directory (default: the shipped model)')
     .action(async (opts: { model?: string }) => {
       const log = cliLogger();
       const encoder = await SiameseEncoder.load(

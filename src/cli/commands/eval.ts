@@ -12,7 +12,6 @@ import { loadVectors, SiameseEncoder } from '../../encoder/siamese-encoder.js';
 import { evaluateFile, type FileScores } from '../../eval/evaluate.js';
 import { requireKnownWords } from '../../eval/known-words.js';
 import { cliLogger, encoderOptions } from '../context.js';
-import { once } from '../option-parsers.js';
 
 interface EvalFlags {
   model?: string;
@@ -26,16 +25,8 @@ export function evalCommand(program: Command): void {
   program
     .command('eval')
     .description('evaluate a model and baselines on a pair file')
-    .option(
-      '--model <dir>',
-      'model directory (default: the shipped model)',
-      once('--model'),
-    )
-    .requiredOption(
-      '--pairs <file>',
-      'pair file to evaluate on',
-      once('--pairs'),
-    )
+    .option('--model <dir>', 'model directory (default: the shipped model)')
+    .requiredOption('--pairs <file>', 'pair file to evaluate on')
     .option(
       '--calibrate <file>',
       'binary pair file on which baseline thresholds are tuned ' +

@@ -28,7 +28,6 @@ import {
 } from '../../service/open-service.js';
 import { cliLogger } from '../context.js';
 import { progressBar } from '../progress.js';
-import { once } from '../option-parsers.js';
 
 interface ImportFlags {
   items?: string;
@@ -45,18 +44,9 @@ export function importCommand(program: Command): void {
       '--items <file>',
       "items: TSV/CSV with a 'text' column (optional 'external_id', " +
         "'metadata'), JSONL, or .txt with one text per line",
-      once('--items'),
     )
-    .option(
-      '--pairs <file>',
-      "labelled pairs: columns 'a', 'b', 'label'",
-      once('--pairs'),
-    )
-    .option(
-      '--who <name>',
-      'who labelled the imported pairs (a reviewer name)',
-      once('--who'),
-    )
+    .option('--pairs <file>', "labelled pairs: columns 'a', 'b', 'label'")
+    .option('--who <name>', 'who labelled the imported pairs (a reviewer name)')
     .action(async (flags: ImportFlags) => {
       if (!flags.items && !flags.pairs) {
         throw new AppError(

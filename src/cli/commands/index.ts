@@ -1,6 +1,7 @@
-/** Registers every sub-command. */
+/** Registers every sub-command; none takes a one-value option twice. */
 import type { Command } from 'commander';
 
+import { refuseRepeatedOptions } from '../option-parsers.js';
 import { embedCommand } from './embed.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
@@ -25,4 +26,5 @@ export function registerCommands(program: Command): void {
   importCommand(program);
   keysCommand(program);
   simulateReviewCommand(program);
+  refuseRepeatedOptions(program);
 }

@@ -13,7 +13,7 @@ import { loadConfig } from '../../config/config.js';
 import { databasePath, prepareDataDir } from '../../service/data-files.js';
 import { openDatabase } from '../../store/open-database.js';
 import { cliLogger } from '../context.js';
-import { once, positiveInt } from '../option-parsers.js';
+import { positiveInt } from '../option-parsers.js';
 
 interface CreateFlags {
   role: Role;
@@ -29,16 +29,8 @@ export function keysCommand(program: Command): void {
   keys
     .command('create')
     .description('make a key and print it once')
-    .requiredOption(
-      '--role <role>',
-      `what it may do: ${ROLES.join(', ')}`,
-      once('--role'),
-    )
-    .option(
-      '--name <name>',
-      'who holds it; reviewers are recorded under it',
-      once('--name'),
-    )
+    .requiredOption('--role <role>', `what it may do: ${ROLES.join(', ')}`)
+    .option('--name <name>', 'who holds it; reviewers are recorded under it')
     .action((flags: CreateFlags) =>
       withKeys((store) => {
         const { key, secret } = store.create(flags);

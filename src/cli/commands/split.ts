@@ -13,7 +13,7 @@ import { readPairs } from '../../data/read-pairs.js';
 import { splitPairFile } from '../../data/split-pairs.js';
 import { writePairFile } from '../../data/write-pairs.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
-import { once, openShare, positiveInt } from '../option-parsers.js';
+import { openShare, positiveInt } from '../option-parsers.js';
 
 interface SplitFlags {
   pairs: string;
@@ -27,17 +27,9 @@ export function splitCommand(program: Command): void {
   program
     .command('split')
     .description('hold out a share of a pair file for validation')
-    .requiredOption('--pairs <file>', 'pair file to split', once('--pairs'))
-    .requiredOption(
-      '--train <file>',
-      'where to write the training part',
-      once('--train'),
-    )
-    .requiredOption(
-      '--val <file>',
-      'where to write the held-out part',
-      once('--val'),
-    )
+    .requiredOption('--pairs <file>', 'pair file to split')
+    .requiredOption('--train <file>', 'where to write the training part')
+    .requiredOption('--val <file>', 'where to write the held-out part')
     .option(
       '--share <x>',
       'held-out share, 0 < x < 1',

@@ -19,10 +19,10 @@ import { progressBar } from '../progress.js';
 import {
   cliLogger,
   encoderOptions,
-  once,
   positiveInt,
   positiveNumber,
 } from '../context.js';
+import { collect } from '../option-parsers.js';
 
 interface TrainFlags {
   pairs: string[];
@@ -56,14 +56,14 @@ export function trainCommand(program: Command): void {
       '--pairs <file>',
       'training pairs (TSV, CSV or JSONL); repeat for more files, ' +
         'or give a file twice to weigh its pairs double',
-      (value: string, previous: string[] = []) => [...previous, value],
+      collect,
     )
     .requiredOption(
       '--val <file>',
       'validation pairs for early stopping and the threshold; repeatable',
-      (value: string, previous: string[] = []) => [...previous, value],
+      collect,
     )
-    .requiredOption('--out <dir>', 'model directory to write', once('--out'))
+    .requiredOption('--out <dir>', 'model directory to write')
     .option('--force', 'replace a model or files already at --out')
     .option(
       '--epochs <n>',
@@ -91,11 +91,7 @@ export function trainCommand(program: Command): void {
       positiveInt('--patience'),
       2,
     )
-    .option(
-      '--init <dir>',
-      'fine-tune this model instead of starting fresh',
-      once('--init'),
-    )
+    .option('--init <dir>', 'fine-tune this model instead of starting fresh')
     .option('--units <n>', 'LSTM units per direction', positiveInt('--units'))
     .option('--bidirectional', 'add a right-to-left LSTM')
     .addOption(

@@ -57,6 +57,14 @@ const CASES: [string[], string][] = [
     [...TRAIN, '--out', 'n'],
     '--out is given twice ("m" and "n"); give it once',
   ],
+  [
+    [...TRAIN, '--epochs', '5', '--epochs', '7'],
+    '--epochs is given twice ("5" and "7"); give it once',
+  ],
+  [
+    ['keys', 'create', '--role', 'client', '--role', 'admin'],
+    '--role is given twice ("client" and "admin"); give it once',
+  ],
 ];
 
 describe('bad flag values', () => {

@@ -1,14 +1,16 @@
 // The numeric option parsers accept plain decimal values in range and
 // refuse the rest with commander's InvalidArgumentError, naming the
 // option, the value and what it must be.
-import { InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 
 import {
+  collect,
   openShare,
   portNumber,
   positiveInt,
   positiveNumber,
+  refuseRepeatedOptions,
 } from '../../../src/cli/option-parsers.js';
 
 describe('positiveInt', () => {
@@ -83,6 +85,41 @@ describe('portNumber', () => {
     expect(() => parse(value)).toThrow(
       `--port must be a port number from 1 to 65535, got ` +
         JSON.stringify(value),
+    );
+  });
+});
+
+describe('refuseRepeatedOptions', () => {
+  /** A program with one sub-command, parsed from `args`. */
+  function parse(args: string[]): Record<string, unknown> {
+    const program = new Command().exitOverride();
+    const run = program
+      .command('run')
+      .exitOverride()
+      .configureOutput({ writeErr: () => undefined })
+      .option('--out <dir>')
+      .option('--epochs <n>', 'passes', positiveInt('--epochs'), 10)
+      .option('--pairs <file>', 'files', collect)
+      .option('--force');
+    refuseRepeatedOptions(program);
+    program.parse(['run', ...args], { from: 'user' });
+    return run.opts();
+  }
+
+  it('keeps parsers, defaults and options that collect', () => {
+    expect(parse([])).toEqual({ epochs: 10 });
+    expect(
+      parse(['--epochs', '3', '--pairs', 'a', '--pairs', 'b', '--force']),
+    ).toEqual({ epochs: 3, pairs: ['a', 'b'], force: true });
+    expect(() => parse(['--epochs', 'x'])).toThrow(/--epochs must be/);
+  });
+
+  it('refuses a one-value option given twice', () => {
+    expect(() => parse(['--out', 'a', '--out', 'b'])).toThrow(
+      '--out is given twice ("a" and "b"); give it once',
+    );
+    expect(() => parse(['--epochs', '10', '--epochs', '3'])).toThrow(
+      '--epochs is given twice ("10" and "3")',
     );
   });
 });
