@@ -9,6 +9,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { sendProblem, statusOf } from './problem.js';
 import { requestIdOf } from './request-logging.js';
+import { notAnObject } from './validation.js';
 
 /**
  * An error thrown by body-parser: it carries `status` and, mostly,
@@ -100,6 +101,7 @@ function fromBodyParser(err: BodyParserError): AppError {
       return new AppError(
         ErrorCode.BadInput,
         `the body could not be read: ${err.message}`,
+        { errors: [{ field: 'body', message: 'unreadable body' }] },
       );
   }
 }
@@ -110,29 +112,16 @@ function fromBodyParser(err: BodyParserError): AppError {
  * two apart.
  */
 function notJsonObject(err: BodyParserError & { body?: unknown }): AppError {
-  const kind = jsonKind(err.body);
-  if (kind) {
-    return new AppError(
-      ErrorCode.BadInput,
-      `the body must be a JSON object; got ${kind}`,
-      { errors: [{ field: 'body', message: 'not a JSON object' }] },
-    );
+  if (typeof err.body === 'string') {
+    try {
+      return notAnObject(JSON.parse(err.body));
+    } catch {
+      // Not JSON at all: said below.
+    }
   }
   return new AppError(
     ErrorCode.BadInput,
     `the body is not valid JSON: ${err.message}`,
     { errors: [{ field: 'body', message: 'malformed JSON' }] },
   );
-}
-
-/** What JSON `body` holds (`null`, `a string`...), if it parses. */
-function jsonKind(body: unknown): string | undefined {
-  if (typeof body !== 'string') return undefined;
-  try {
-    const value: unknown = JSON.parse(body);
-    if (value === null) return 'null';
-    return typeof value === 'object' ? 'an array' : `a ${typeof value}`;
-  } catch {
-    return undefined;
-  }
 }

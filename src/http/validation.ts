@@ -35,16 +35,7 @@ export function parseRequestPart<S extends z.ZodType>(
     part === 'body' &&
     (typeof value !== 'object' || value === null || Array.isArray(value))
   ) {
-    const kind = Array.isArray(value)
-      ? 'an array'
-      : value === null
-        ? 'null'
-        : `a ${typeof value}`;
-    throw new AppError(
-      ErrorCode.BadInput,
-      `the body must be a JSON object; got ${kind}`,
-      { errors: [{ field: 'body', message: 'not a JSON object' }] },
-    );
+    throw notAnObject(value);
   }
 
   const parsed = schema.safeParse(value);
@@ -55,6 +46,21 @@ export function parseRequestPart<S extends z.ZodType>(
   throw new AppError(ErrorCode.BadInput, `invalid ${part}: ${summary}`, {
     errors,
   });
+}
+
+/** `bad_input` for a JSON body that holds `value`, not an object. */
+export function notAnObject(value: unknown): AppError {
+  const kind =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'an array'
+        : `a ${typeof value}`;
+  return new AppError(
+    ErrorCode.BadInput,
+    `the body must be a JSON object; got ${kind}`,
+    { errors: [{ field: 'body', message: 'not a JSON object' }] },
+  );
 }
 
 /** Flattens zod issues into field errors; unknown keys get one each. */

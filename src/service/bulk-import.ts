@@ -14,6 +14,7 @@ import { openPairs } from '../data/read-pairs.js';
 import { streamItems } from '../data/read-items.js';
 import type { Pair } from '../data/pair-types.js';
 import { AppError, FileFormatError } from '../errors/app-error.js';
+import { holderOf } from '../store/item-store.js';
 import type { DedupService } from './dedup-service.js';
 import { EMBED_BATCH } from './index-building.js';
 import type { IngestInput, PairInput } from './service-types.js';
@@ -78,10 +79,7 @@ export async function importItems(
       throw new FileFormatError(
         file,
         item.line,
-        `external_id "${id}" is already used by item ${stored.id}` +
-          (stored.deletedAt
-            ? ', which is deleted; external ids are never reused'
-            : ''),
+        `external_id "${id}" is already used by ${holderOf(stored)}`,
       );
     }
     seen.set(id, item.line);

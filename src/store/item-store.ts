@@ -262,13 +262,20 @@ export class ItemStore {
       action: 'insert item',
       conflict:
         `external id "${String(externalId)}" is already used by ` +
-        `item ${String(existing?.id)}` +
-        (existing?.deletedAt
-          ? ', which is deleted; external ids are never reused'
-          : ''),
+        (existing ? holderOf(existing) : 'another item'),
       details: { externalId, existingId: existing?.id },
     });
   }
+}
+
+/**
+ * The item holding a taken external id, for a message: `item 7`, and
+ * whether it is deleted, since a deleted item keeps its external id.
+ */
+export function holderOf(item: Item): string {
+  return item.deletedAt
+    ? `item ${item.id}, which is deleted; external ids are never reused`
+    : `item ${item.id}`;
 }
 
 /** A batch that names one external id twice can never be stored. */
