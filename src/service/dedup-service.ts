@@ -11,6 +11,7 @@ import { energy, similarityFromEnergy } from '../encoder/types.js';
 import type { SentenceEncoder } from '../encoder/types.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { tuningFromConfig } from '../index/index-options.js';
+import type { SearchOptions } from '../index/index-types.js';
 import { VectorIndex } from '../index/vector-index.js';
 import type { Logger } from '../logging/logger.js';
 import type { ItemStore } from '../store/item-store.js';
@@ -261,11 +262,11 @@ export class DedupService {
     checkK('k', k, this.config.MAX_K);
     checkMaxEnergy('max_energy', maxEnergy);
 
-    return this.slot.use(async ({ encoder, index }) => {
-      const [vector] = await encoder.embed([text]);
-      const hits = index.search(vector as Float32Array, k, { maxEnergy });
-      const known = this.items.getMany(hits.map((hit) => hit.id));
-      return describeHits(hits, known, encoder.margin);
+    return this.slot.use(async (model) => {
+      const [vector] = await model.encoder.embed([text]);
+      return this.neighboursOf(model, vector as Float32Array, k, {
+        maxEnergy,
+      });
     });
   }
 
@@ -282,15 +283,26 @@ export class DedupService {
     this.requireReady();
     checkK('k', k, this.config.MAX_K);
 
-    return this.slot.use(async ({ encoder, index }) => {
+    return this.slot.use(async (model) => {
       const vector =
-        index.vectorOf(item.id) ?? (await encoder.embed([item.text]))[0];
-      const hits = index.search(vector as Float32Array, k, {
+        model.index.vectorOf(item.id) ??
+        (await model.encoder.embed([item.text]))[0];
+      return this.neighboursOf(model, vector as Float32Array, k, {
         exclude: [item.id],
       });
-      const known = this.items.getMany(hits.map((hit) => hit.id));
-      return describeHits(hits, known, encoder.margin);
     });
+  }
+
+  /** The `k` items nearest to `vector` in `model`'s index, described. */
+  private neighboursOf(
+    { encoder, index }: ServingModel,
+    vector: Float32Array,
+    k: number,
+    options: SearchOptions,
+  ): Neighbour[] {
+    const hits = index.search(vector, k, options);
+    const known = this.items.getMany(hits.map((hit) => hit.id));
+    return describeHits(hits, known, encoder.margin);
   }
 
   /** Energy, similarity and verdict between two texts. */
