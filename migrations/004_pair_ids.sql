@@ -3,6 +3,9 @@
 -- client paging labels by id, or keeping exported ids, would take a new
 -- label for the undone one. Deletes record the highest id they removed;
 -- inserts take the next id above both it and every stored row.
+-- (AUTOINCREMENT would do the same, but adding it means rebuilding the
+-- table, and dropping the old one would set the pair of every review
+-- decision to NULL through its foreign key.)
 CREATE TABLE id_floors (
   table_name TEXT PRIMARY KEY,
   last_id INTEGER NOT NULL CHECK (last_id > 0)
