@@ -75,30 +75,37 @@ describe('the serve process killed mid-stream', () => {
     let refused = 0;
     let killing: Promise<unknown> | undefined;
 
+    /** Posts batch `n`; false when the process did not answer. */
+    const post = async (n: number): Promise<boolean> => {
+      const items = Array.from({ length: BATCH }, (_, i) => ({
+        text: `crash stream batch ${n} question ${i} about topic ${n * i} ?`,
+      }));
+      let res: Response;
+      try {
+        res = await postJson(first.url, '/v1/items/batch', { items });
+      } catch {
+        refused++;
+        return false;
+      }
+      expect(res.status).toBe(201);
+      const body = (await res.json()) as { results: { item: Acked }[] };
+      for (const { item } of body.results) {
+        acked.push({ id: item.id, text: item.text });
+      }
+      return true;
+    };
+
     // Each sender posts batches back to back until the process dies.
     const sender = async () => {
       while (!killing) {
-        const n = sent++;
-        const items = Array.from({ length: BATCH }, (_, i) => ({
-          text: `crash stream batch ${n} question ${i} about topic ${n * i} ?`,
-        }));
-        let res: Response;
-        try {
-          res = await postJson(first.url, '/v1/items/batch', { items });
-        } catch {
-          refused++;
-          return;
-        }
-        expect(res.status).toBe(201);
-        const body = (await res.json()) as {
-          results: { item: Acked }[];
-        };
-        for (const { item } of body.results) {
-          acked.push({ id: item.id, text: item.text });
-        }
+        if (!(await post(sent++))) return;
         if (++ackedBatches === KILL_AFTER) {
-          // Kill at once, with the other sender's batch in flight.
+          // One more batch goes out and the process is killed at once,
+          // so at least that batch is cut off, whatever the other
+          // sender's in-flight batch meets.
+          const last = post(sent++);
           killing = first.kill();
+          await last;
         }
       }
     };
