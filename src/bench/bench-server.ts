@@ -137,28 +137,40 @@ export async function postJson(url: string, body: unknown): Promise<unknown> {
 export interface IngestTiming {
   items: number;
   batch: number;
+  /** Batch requests kept in flight at once. */
+  inFlight: number;
   time: Seconds;
 }
 
 /**
  * Adds `texts` through POST /v1/items/batch, `batch` at a time
- * (MAX_BATCH_ITEMS), one request after another, logging progress.
+ * (MAX_BATCH_ITEMS), logging progress. `inFlight` senders (default 1)
+ * each send their next batch as soon as their last one is answered, so
+ * batches are stored in about, not exactly, the order of `texts`.
  */
 export async function ingestOverHttp(
   server: BenchServer,
   texts: readonly string[],
   log: (line: string) => void,
+  inFlight = 1,
 ): Promise<IngestTiming> {
   const batch = server.config.MAX_BATCH_ITEMS;
   const elapsed = stopwatch();
+  let next = 0;
+  let done = 0;
   let reported = 0;
-  for (let start = 0; start < texts.length; start += batch) {
-    const items = texts.slice(start, start + batch).map((text) => ({ text }));
-    await postJson(`${server.url}/v1/items/batch`, { items });
-    if (start + batch - reported >= 20_000 || start + batch >= texts.length) {
-      reported = Math.min(texts.length, start + batch);
-      log(`  ingested ${reported} in ${elapsed().wall.toFixed(0)} s`);
+  const send = async () => {
+    for (let start = next; start < texts.length; start = next) {
+      next += batch;
+      const items = texts.slice(start, start + batch).map((text) => ({ text }));
+      await postJson(`${server.url}/v1/items/batch`, { items });
+      done += items.length;
+      if (done - reported >= 20_000 || done === texts.length) {
+        reported = done;
+        log(`  ingested ${done} in ${elapsed().wall.toFixed(0)} s`);
+      }
     }
-  }
-  return { items: texts.length, batch, time: elapsed() };
+  };
+  await Promise.all(Array.from({ length: inFlight }, send));
+  return { items: texts.length, batch, inFlight, time: elapsed() };
 }

@@ -95,8 +95,10 @@ export function renderIndexReport(input: IndexReportInput): string {
     `Settings: M ${tuning.m}, efConstruction ${tuning.efConstruction}, ` +
       `HNSW_EF ${tuning.ef} (the configured defaults); k ${10}; ` +
       `${int(queries)} queries per size, each timed alone after ` +
-      'a warm-up, through `VectorIndex.search` (the service\u2019s own ' +
-      'index class, squared-Euclidean HNSW of hnswlib-node); one build ' +
+      'a warm-up, through `VectorIndex.search` in this thread (the ' +
+      'class the service\u2019s index thread runs, squared-Euclidean ' +
+      'HNSW of hnswlib-node; the HTTP part includes the hop to that ' +
+      'thread); one build ' +
       `bounded to ${int(options.buildSeconds)} s of wall time.` +
       (options.quick ? ' **`--quick` run: small sizes, not a result.**' : ''),
   );

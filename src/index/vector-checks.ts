@@ -17,14 +17,14 @@ export function checkLabel(id: number): void {
 }
 
 /**
- * Returns `vector` as the plain array the native code takes, after
- * checking it has `dim` finite values; `what` names it in errors.
+ * Throws `bad_input` unless `vector` has `dim` values, all finite;
+ * `what` names it in errors.
  */
-export function nativeVector(
+export function checkVector(
   vector: Float32Array,
   dim: number,
   what: string,
-): number[] {
+): void {
   if (vector.length !== dim) {
     throw new AppError(
       ErrorCode.BadInput,
@@ -32,15 +32,25 @@ export function nativeVector(
       { length: vector.length, dim },
     );
   }
-
-  const values = Array.from(vector);
-  if (!values.every(Number.isFinite)) {
+  if (!vector.every(Number.isFinite)) {
     throw new AppError(
       ErrorCode.BadInput,
       `${what} holds a NaN or infinite value`,
     );
   }
-  return values;
+}
+
+/**
+ * Returns `vector` as the plain array the native code takes, after
+ * {@link checkVector}.
+ */
+export function nativeVector(
+  vector: Float32Array,
+  dim: number,
+  what: string,
+): number[] {
+  checkVector(vector, dim, what);
+  return Array.from(vector);
 }
 
 /** Throws `bad_input` unless `k` is a positive integer. */

@@ -131,6 +131,35 @@ export class VectorIndex {
     }
   }
 
+  /**
+   * Looks each entry up just before adding it, so that each meets what
+   * came before it, earlier entries of the same call included: the
+   * `k` nearest live entries of each, nearest first, as
+   * {@link VectorIndex.search} finds them. Every entry is checked first.
+   */
+  lookupAndAdd(entries: readonly IndexEntry[], k: number): Neighbour[][] {
+    checkK(k);
+    const prepared = entries.map(({ id, vector }) => {
+      checkLabel(id);
+      return { id, values: nativeVector(vector, this.dim, `vector of ${id}`) };
+    });
+    this.ensureCapacity(prepared.filter((e) => !this.known(e.id)).length);
+
+    return prepared.map(({ id, values }) => {
+      const found = this.nearest(values, k, new Set([id]));
+      callNative(`add ${id}`, () => this.hnsw.addPoint(values, id));
+      this.deleted.delete(id);
+      this.live.add(id);
+      return found;
+    });
+  }
+
+  /** The ids of live and of deleted entries, each in ascending order. */
+  labels(): { live: number[]; deleted: number[] } {
+    const sorted = (ids: Set<number>) => [...ids].sort((x, y) => x - y);
+    return { live: sorted(this.live), deleted: sorted(this.deleted) };
+  }
+
   /** Hides `id` from searches. False when it was not live. */
   remove(id: number): boolean {
     checkLabel(id);
@@ -165,8 +194,18 @@ export class VectorIndex {
     checkK(k);
     checkMaxEnergy(options.maxEnergy);
     const query = nativeVector(vector, this.dim, 'query vector');
-    const exclude = new Set(options.exclude ?? []);
+    const limit = options.maxEnergy ?? Infinity;
+    return this.nearest(query, k, new Set(options.exclude ?? [])).filter(
+      (hit) => hit.energy <= limit,
+    );
+  }
 
+  /** The `k` live entries nearest to `query` that are not in `exclude`. */
+  private nearest(
+    query: number[],
+    k: number,
+    exclude: ReadonlySet<number>,
+  ): Neighbour[] {
     // hnswlib refuses k above its capacity, and k above the live count
     // only wastes work.
     const wanted = Math.min(k + exclude.size, this.live.size);
@@ -175,11 +214,10 @@ export class VectorIndex {
     const found = callNative('search', () =>
       this.hnsw.searchKnn(query, wanted),
     );
-    const limit = options.maxEnergy ?? Infinity;
     const hits: Neighbour[] = [];
     found.neighbors.forEach((id, i) => {
       const energy = Math.sqrt(Math.max(0, found.distances[i] ?? 0));
-      if (energy <= limit && !exclude.has(id)) hits.push({ id, energy });
+      if (!exclude.has(id)) hits.push({ id, energy });
     });
     return hits.slice(0, k);
   }

@@ -4,6 +4,8 @@
  * the encoder and the HNSW index serve lookups and can be swapped for a
  * retrained pair while requests keep flowing.
  */
+import path from 'node:path';
+
 import type { Database } from 'better-sqlite3';
 
 import type { Config } from '../config/config.js';
@@ -12,7 +14,10 @@ import type { SentenceEncoder } from '../encoder/types.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { tuningFromConfig } from '../index/index-options.js';
 import type { SearchOptions } from '../index/index-types.js';
-import { VectorIndex } from '../index/vector-index.js';
+import { MANIFEST_FILE } from '../index/index-files.js';
+import { readManifest } from '../index/index-manifest.js';
+import { IndexThread } from '../index/index-thread.js';
+import type { ExpectedIndex } from '../index/vector-index.js';
 import type { Logger } from '../logging/logger.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { ModelStore } from '../store/model-store.js';
@@ -26,7 +31,7 @@ import {
   reconcileIndex,
   type ProgressCallback,
 } from './index-building.js';
-import { describeHits, nearest } from './neighbours.js';
+import { describeHits, nearest, type Hit } from './neighbours.js';
 import { newPairs, pairViews } from './pair-views.js';
 import { loadSeedCorpus, seedCorpusFile } from './seed-corpus.js';
 import type { EncoderChoice } from './serving-encoder.js';
@@ -84,8 +89,19 @@ export interface StartOptions extends EncoderChoice {
   seed?: boolean;
 }
 
+/** A saved index loaded before the encoder was known to want it. */
+interface EarlyIndex {
+  /** The version and length it was loaded for. */
+  expected: ExpectedIndex;
+  /** The index, or null when the saved one was unusable (logged). */
+  index: IndexThread | null;
+}
+
 /** Times an ingest re-embeds because the model was swapped meanwhile. */
 const SWAP_RETRIES = 5;
+
+/** Items of an ingest sent to the index thread per request: 100. */
+const INDEX_PART = 100;
 
 /** Deduplicates texts against a stored corpus. */
 export class DedupService {
@@ -102,11 +118,13 @@ export class DedupService {
   private readonly logger: Logger;
   private readonly slot = new ModelSlot();
   /** Indexes being built beside the serving one; they mirror changes. */
-  private readonly followers = new Set<VectorIndex>();
+  private readonly followers = new Set<IndexThread>();
   private origin: IndexOrigin | null = null;
   private started = false;
   private closed = false;
   private dirty = false;
+  /** The last save started, settled or not. */
+  private saving: Promise<unknown> = Promise.resolve();
   private rebuilding: Promise<void> | null = null;
   private saveTimer: NodeJS.Timeout | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
@@ -125,9 +143,13 @@ export class DedupService {
     this.models = parts.models;
   }
 
-  /** True once start() has loaded the model and index, until close(). */
+  /**
+   * True once start() has loaded the model and index, until close(),
+   * unless the serving index's thread has stopped: nothing can be looked
+   * up then until a restart rebuilds or reloads the index.
+   */
   get ready(): boolean {
-    return this.started && !this.closed;
+    return this.started && !this.closed && !this.slot.current?.index.failure;
   }
 
   /**
@@ -142,18 +164,25 @@ export class DedupService {
     if (this.started || this.closed) {
       throw new AppError(ErrorCode.Internal, 'the service was started twice');
     }
-    const encoder = await openServingEncoder(
-      this.config,
-      this.models,
-      this.logger,
-      options,
-    );
+    const early = this.loadIndexEarly();
+    let encoder: SentenceEncoder;
+    try {
+      encoder = await openServingEncoder(
+        this.config,
+        this.models,
+        this.logger,
+        options,
+      );
+    } catch (err) {
+      await (await early)?.index?.close();
+      throw err;
+    }
     const log = this.logger.child({ 'model.version': encoder.version });
 
     try {
       const embedded = await embedMissingVectors(encoder, this.items);
       if (embedded > 0) log.info({ count: embedded }, 'embedded items');
-      const index = await this.openIndex(encoder, log);
+      const index = await this.openIndex(encoder, log, await early);
       this.slot.put({ encoder, index });
       if (options.seed ?? true) await this.seed(log);
     } catch (err) {
@@ -165,7 +194,13 @@ export class DedupService {
     this.started = true;
     log.info({ ...this.status() }, 'service ready');
     this.syncMark = markOf(this.items);
-    if (this.dirty) await this.saveIndex();
+    // Saved in the background: the service is ready already, and close()
+    // waits for the save.
+    if (this.dirty) {
+      this.saveIndex().catch((err: unknown) =>
+        this.logger.error({ err }, 'saving the index failed'),
+      );
+    }
     this.startSaveTimer();
     this.startSyncTimer();
   }
@@ -285,7 +320,7 @@ export class DedupService {
 
     return this.slot.use(async (model) => {
       const vector =
-        model.index.vectorOf(item.id) ??
+        (await model.index.vectorOf(item.id)) ??
         (await model.encoder.embed([item.text]))[0];
       return this.neighboursOf(model, vector as Float32Array, k, {
         exclude: [item.id],
@@ -294,13 +329,13 @@ export class DedupService {
   }
 
   /** The `k` items nearest to `vector` in `model`'s index, described. */
-  private neighboursOf(
+  private async neighboursOf(
     { encoder, index }: ServingModel,
     vector: Float32Array,
     k: number,
     options: SearchOptions,
-  ): Neighbour[] {
-    const hits = index.search(vector, k, options);
+  ): Promise<Neighbour[]> {
+    const hits = await index.search(vector, k, options);
     const known = this.items.getMany(hits.map((hit) => hit.id));
     return describeHits(hits, known, encoder.margin);
   }
@@ -365,7 +400,7 @@ export class DedupService {
   async buildIndexFor(
     encoder: SentenceEncoder,
     onProgress?: ProgressCallback,
-  ): Promise<VectorIndex> {
+  ): Promise<IndexThread> {
     const model = this.requireReady();
     if (encoder.version === model.encoder.version) {
       throw new AppError(
@@ -390,15 +425,20 @@ export class DedupService {
       await fillIndex(index, this.items);
     } catch (err) {
       this.followers.delete(index);
+      await index.close();
       throw err;
     }
     log.info({ count: index.size }, 'built a candidate index');
     return index;
   }
 
-  /** Stops feeding deletions to an index built by buildIndexFor. */
-  discardIndex(index: VectorIndex): void {
+  /**
+   * Closes an index built by buildIndexFor (or loaded for activateModel)
+   * that will not serve, and stops feeding deletions to it.
+   */
+  discardIndex(index: IndexThread): void {
     this.followers.delete(index);
+    if (this.slot.current?.index !== index) void index.close();
   }
 
   /**
@@ -407,13 +447,14 @@ export class DedupService {
    * one. Items stored since the index was built are embedded and added
    * first; then the swap happens with no await between the last check
    * and the assignment, so no item is missed. Requests running on the
-   * old pair finish on it; its encoder is disposed after them. The new
-   * index is saved. Throws `bad_input` when the index holds another
+   * old pair finish on it; its encoder is disposed and its index closed
+   * after them. The new index is saved; `index` is closed when a fresh
+   * one had to replace it. Throws `bad_input` when the index holds another
    * version or length, `not_found` when the version is not registered.
    */
   async activateModel(
     encoder: SentenceEncoder,
-    index: VectorIndex,
+    index: IndexThread,
   ): Promise<void> {
     this.requireReady();
     const version = encoder.version;
@@ -441,6 +482,7 @@ export class DedupService {
     this.slot.put({ encoder, index: ready });
     this.followers.delete(index);
     this.followers.delete(ready);
+    if (ready !== index) void index.close();
     this.dirty = true;
     this.logger.info(
       { 'model.version': version, count: ready.size },
@@ -481,8 +523,10 @@ export class DedupService {
     if (!model) return;
     this.dirty = false;
     const dir = indexDirFor(this.config.dataDir, model.index.modelVersion);
+    const saved = model.index.save(dir);
+    this.saving = saved.catch(() => undefined);
     try {
-      await model.index.save(dir);
+      await saved;
     } catch (err) {
       this.dirty = true;
       throw err;
@@ -502,10 +546,14 @@ export class DedupService {
 
     await this.rebuilding?.catch(() => undefined);
     await this.syncing?.catch(() => undefined);
+    await this.saving;
     try {
-      if (this.started && this.dirty) await this.saveIndex();
+      // An index whose thread stopped has nothing left to save.
+      const failed = this.slot.current?.index.failure;
+      if (this.started && this.dirty && !failed) await this.saveIndex();
     } finally {
       this.slot.clear();
+      for (const index of this.followers) void index.close();
       this.followers.clear();
       if (this.db.open) this.db.close();
     }
@@ -515,11 +563,14 @@ export class DedupService {
   private requireReady(): ServingModel {
     const model = this.slot.current;
     if (!this.ready || !model) {
+      const failure = model?.index.failure;
       throw new AppError(
         ErrorCode.NotReady,
         this.closed
           ? 'the service is shutting down'
-          : 'the service is starting: the model and index are loading',
+          : failure
+            ? `${failure.message}; restart the service to reload the index`
+            : 'the service is starting: the model and index are loading',
       );
     }
     return model;
@@ -535,7 +586,7 @@ export class DedupService {
       const results = await this.slot.use(async (model) => {
         const vectors = await model.encoder.embed(texts);
         if (this.slot.current !== model) return undefined;
-        return this.storeAndIndex(model, inputs, vectors, neighbours);
+        return await this.storeAndIndex(model, inputs, vectors, neighbours);
       });
       if (results) return results;
     }
@@ -545,13 +596,20 @@ export class DedupService {
     );
   }
 
-  /** The synchronous half of an ingest: store, look up, index. */
-  private storeAndIndex(
+  /**
+   * The second half of an ingest: store, then look up and index. The
+   * index work is sent before anything awaits, so a delete or search
+   * that follows reaches the index thread after these entries. It goes
+   * in parts of INDEX_PART items, each answered on its own, so that
+   * this thread describes and announces one part while the index
+   * thread works on the next.
+   */
+  private async storeAndIndex(
     model: ServingModel,
     inputs: readonly IngestInput[],
     vectors: Float32Array[],
     neighbours: boolean,
-  ): IngestResult[] {
+  ): Promise<IngestResult[]> {
     const { encoder, index } = model;
     const save = this.db.transaction(() => {
       const ids = this.items.insertMany(inputs);
@@ -574,24 +632,37 @@ export class DedupService {
     // came before it, earlier items of its own batch included, and the
     // index does the work a pairwise pass over the batch would.
     const k = Math.max(1, this.config.INGEST_NEIGHBOURS);
-    const hits = entries.map((entry) => {
-      const found = neighbours ? nearest(index.search(entry.vector, k), k) : [];
-      index.addMany([entry]);
-      return found;
-    });
+    const parts = [];
+    for (let start = 0; start < entries.length; start += INDEX_PART) {
+      const part = entries.slice(start, start + INDEX_PART);
+      const found = neighbours
+        ? index.lookupAndAdd(part, k)
+        : index.addMany(part).then(() => part.map((): Hit[] => []));
+      // Awaited below; a part that fails while an earlier one is awaited
+      // must not count as an unhandled rejection meanwhile.
+      found.catch(() => undefined);
+      parts.push({ ids: part.map((entry) => entry.id), found });
+    }
     for (const follower of this.followers) {
-      if (follower.modelVersion === encoder.version) follower.addMany(entries);
+      if (follower.modelVersion === encoder.version) {
+        void follower.addMany(entries);
+      }
     }
     this.dirty = true;
 
-    const known = this.items.getMany([
-      ...ids,
-      ...hits.flatMap((list) => list.map((hit) => hit.id)),
-    ]);
-    const results = ids.map((id, i) =>
-      this.ingestResult(known.get(id) as Item, hits[i] ?? [], known, encoder),
-    );
-    this.notifyIngest(results, encoder.version, neighbours ? k : 0);
+    const results: IngestResult[] = [];
+    for (const part of parts) {
+      const hits = (await part.found).map((list) => nearest(list, k));
+      const known = this.items.getMany([
+        ...part.ids,
+        ...hits.flatMap((list) => list.map((hit) => hit.id)),
+      ]);
+      const described = part.ids.map((id, i) =>
+        this.ingestResult(known.get(id) as Item, hits[i] ?? [], known, encoder),
+      );
+      this.notifyIngest(described, encoder.version, neighbours ? k : 0);
+      results.push(...described);
+    }
     return results;
   }
 
@@ -627,17 +698,45 @@ export class DedupService {
   }
 
   /** The saved index if usable, reconciled; else one rebuilt. */
-  private async openIndex(
-    encoder: SentenceEncoder,
-    log: Logger,
-  ): Promise<VectorIndex> {
-    const version = encoder.version;
-    const loaded = await VectorIndex.load(
-      indexDirFor(this.config.dataDir, version),
-      { modelVersion: version, dim: encoder.dim },
+  /**
+   * Starts loading the saved index of the store's active version, when
+   * there is one, so that it loads while the encoder does. The vector
+   * length comes from the saved manifest; openIndex takes the result
+   * only if the encoder turns out to be that version and length.
+   */
+  private async loadIndexEarly(): Promise<EarlyIndex | null> {
+    const active = this.models.active();
+    if (!active) return null;
+    const dir = indexDirFor(this.config.dataDir, active.version);
+    const read = await readManifest(path.join(dir, MANIFEST_FILE));
+    if (!read.ok) return null;
+    const expected = { modelVersion: active.version, dim: read.manifest.dim };
+    const index = await this.loadSavedIndex(expected);
+    return { expected, index };
+  }
+
+  /** The saved index of `expected`, or null (logged) when unusable. */
+  private loadSavedIndex(expected: ExpectedIndex): Promise<IndexThread | null> {
+    return IndexThread.load(
+      indexDirFor(this.config.dataDir, expected.modelVersion),
+      expected,
       // The index adds `model.version` to its own log lines.
       { ...tuningFromConfig(this.config), logger: this.logger },
     );
+  }
+
+  private async openIndex(
+    encoder: SentenceEncoder,
+    log: Logger,
+    early: EarlyIndex | null,
+  ): Promise<IndexThread> {
+    const version = encoder.version;
+    const expected = { modelVersion: version, dim: encoder.dim };
+    const fits =
+      early?.expected.modelVersion === version &&
+      early.expected.dim === encoder.dim;
+    if (!fits) await early?.index?.close();
+    const loaded = fits ? early.index : await this.loadSavedIndex(expected);
 
     if (loaded) {
       const { added, stale } = reconcileIndex(loaded, this.items);
@@ -650,14 +749,15 @@ export class DedupService {
         return loaded;
       }
       log.warn('the saved index holds deleted items; rebuilding it');
+      await loaded.close();
     }
 
-    const expected = this.items.countVectors(version);
+    const stored = this.items.countVectors(version);
     const index = emptyIndex(
       this.config,
       version,
       encoder.dim,
-      expected,
+      stored,
       this.logger,
     );
     await fillIndex(index, this.items);
@@ -689,8 +789,8 @@ export class DedupService {
    */
   private async catchUp(
     encoder: SentenceEncoder,
-    index: VectorIndex,
-  ): Promise<VectorIndex> {
+    index: IndexThread,
+  ): Promise<IndexThread> {
     let target = index;
     for (;;) {
       await embedMissingVectors(encoder, this.items);
@@ -700,13 +800,19 @@ export class DedupService {
       if (!stale) return target;
 
       const live = this.items.countVectors(encoder.version);
-      target = emptyIndex(
+      const fresh = emptyIndex(
         this.config,
         encoder.version,
         encoder.dim,
         live,
         this.logger,
       );
+      // The caller's index is the caller's to close.
+      if (target !== index) {
+        this.followers.delete(target);
+        void target.close();
+      }
+      target = fresh;
       this.followers.add(target);
       await fillIndex(target, this.items);
     }
@@ -727,12 +833,18 @@ export class DedupService {
     this.followers.add(index);
     try {
       await fillIndex(index, this.items);
+    } catch (err) {
+      await index.close();
+      throw err;
     } finally {
       this.followers.delete(index);
     }
 
     // A model swap or shutdown while filling makes this index moot.
-    if (this.slot.current !== model || this.closed) return;
+    if (this.slot.current !== model || this.closed) {
+      await index.close();
+      return;
+    }
     this.slot.put({ encoder, index });
     this.dirty = true;
     this.logger.info(

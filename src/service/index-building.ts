@@ -9,7 +9,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Config } from '../config/config.js';
 import type { SentenceEncoder } from '../encoder/types.js';
 import { tuningFromConfig } from '../index/index-options.js';
-import { VectorIndex } from '../index/vector-index.js';
+import { IndexThread } from '../index/index-thread.js';
 import type { Logger } from '../logging/logger.js';
 import type { ItemStore } from '../store/item-store.js';
 
@@ -63,8 +63,8 @@ export function emptyIndex(
   dim: number,
   expected: number,
   logger: Logger,
-): VectorIndex {
-  return new VectorIndex({
+): IndexThread {
+  return IndexThread.create({
     ...tuningFromConfig(config),
     dim,
     modelVersion,
@@ -75,19 +75,26 @@ export function emptyIndex(
 
 /**
  * Adds every stored vector of `index.modelVersion` (live items only) to
- * `index`, a chunk at a time. Entries already there are replaced.
+ * `index`, a chunk at a time, and settles once the index thread holds
+ * them all. Entries already there are replaced. The next chunk is read
+ * while the thread adds the last one; no more wait than that.
  */
 export async function fillIndex(
-  index: VectorIndex,
+  index: IndexThread,
   items: ItemStore,
 ): Promise<void> {
   const chunks = items.iterateVectors(index.modelVersion, {
     chunkSize: BUILD_CHUNK,
   });
+  let previous: Promise<void> = Promise.resolve();
   for (const chunk of chunks) {
-    index.addMany(chunk.map(({ itemId, vector }) => ({ id: itemId, vector })));
-    await nextTurn();
+    const added = index.addMany(
+      chunk.map(({ itemId, vector }) => ({ id: itemId, vector })),
+    );
+    await previous;
+    previous = added;
   }
+  await previous;
 }
 
 /** What {@link reconcileIndex} did. */
@@ -104,10 +111,11 @@ export interface Reconciliation {
 /**
  * Brings a loaded index up to date with SQLite: adds the live items whose
  * stored vectors it lacks, and reports whether it holds deleted items.
- * Synchronous, so nothing changes the store while it runs.
+ * Synchronous, so nothing changes the store while it runs; the adds are
+ * sent to the index thread, which applies them before any later search.
  */
 export function reconcileIndex(
-  index: VectorIndex,
+  index: IndexThread,
   items: ItemStore,
 ): Reconciliation {
   // Ids first: a saved index usually lacks few items or none, and
@@ -118,7 +126,7 @@ export function reconcileIndex(
   for (let i = 0; i < missing.length; i += BUILD_CHUNK) {
     const chunk = missing.slice(i, i + BUILD_CHUNK);
     const vectors = items.loadVectors(version, chunk);
-    index.addMany(
+    void index.addMany(
       chunk.flatMap((id) => {
         const vector = vectors.get(id);
         return vector ? [{ id, vector }] : [];

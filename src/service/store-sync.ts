@@ -6,7 +6,7 @@
  * new items (ids only grow) and by the count of deleted items for
  * deletions, so a look that finds nothing costs two small queries.
  */
-import type { VectorIndex } from '../index/vector-index.js';
+import type { IndexThread } from '../index/index-thread.js';
 import type { ItemStore } from '../store/item-store.js';
 import { BUILD_CHUNK } from './index-building.js';
 
@@ -47,7 +47,7 @@ export function changedSince(items: ItemStore, mark: SyncMark): boolean {
 export function takeInChanges(
   items: ItemStore,
   version: string,
-  indexes: readonly VectorIndex[],
+  indexes: readonly IndexThread[],
   mark: SyncMark,
 ): { sync: StoreSync; mark: SyncMark } {
   const now = markOf(items);
@@ -60,7 +60,9 @@ export function takeInChanges(
     indexes.forEach((index, i) => {
       const missing = chunk.filter(({ itemId }) => !index.has(itemId));
       if (i === 0) sync.added += missing.length;
-      index.addMany(missing.map((v) => ({ id: v.itemId, vector: v.vector })));
+      void index.addMany(
+        missing.map((v) => ({ id: v.itemId, vector: v.vector })),
+      );
     });
   }
 

@@ -11,7 +11,7 @@ import type { Config } from '../config/config.js';
 import type { SentenceEncoder } from '../encoder/types.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { tuningFromConfig } from '../index/index-options.js';
-import { VectorIndex } from '../index/vector-index.js';
+import { IndexThread } from '../index/index-thread.js';
 import type { Logger } from '../logging/logger.js';
 import { indexDirFor } from '../service/data-files.js';
 import type { DedupService } from '../service/dedup-service.js';
@@ -100,11 +100,11 @@ export class ModelFollower {
     const log = logger.child({ 'model.version': model.version });
     const started = performance.now();
     let encoder: SentenceEncoder | undefined;
-    let index: VectorIndex | null = null;
+    let index: IndexThread | null = null;
 
     try {
       encoder = await this.load(model, log);
-      index = await VectorIndex.load(
+      index = await IndexThread.load(
         indexDirFor(config.dataDir, model.version),
         { modelVersion: model.version, dim: encoder.dim },
         { ...tuningFromConfig(config), logger: log },

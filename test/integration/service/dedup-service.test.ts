@@ -10,6 +10,7 @@ import {
 
 import { SiameseEncoder } from '../../../src/encoder/siamese-encoder.js';
 import { AppError } from '../../../src/errors/app-error.js';
+import type { IndexThread } from '../../../src/index/index-thread.js';
 import type { DedupService } from '../../../src/service/dedup-service.js';
 import {
   openDedupService,
@@ -22,6 +23,7 @@ import {
   testConfig,
   TEST_MODEL_VERSION,
 } from './fixtures.js';
+import { stopFromOutside } from '../index/stop-thread.js';
 
 const QUESTIONS = [
   'How do I learn to play the guitar ?',
@@ -87,6 +89,21 @@ describe('DedupService', () => {
       removeDir(dir);
       removeDir(otherData);
     }
+  });
+
+  it('stops being ready, saying why, when its index thread stops', async () => {
+    await service.ingest(QUESTIONS.map((text) => ({ text })));
+    const serving = (
+      service as unknown as { slot: { current: { index: IndexThread } } }
+    ).slot.current.index;
+
+    await stopFromOutside(serving);
+
+    expect(service.ready).toBe(false);
+    expect(service.status().ready).toBe(false);
+    const err = await failure(() => service.search('Why is the sky blue ?', 2));
+    expect(err.code).toBe('not_ready');
+    expect(err.message).toMatch(/index thread stopped.*restart the service/);
   });
 
   it('finds an ingested item first, at energy about 0', async () => {

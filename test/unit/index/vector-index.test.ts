@@ -161,4 +161,59 @@ describe('VectorIndex', () => {
     }
     expect(index.size).toBe(0);
   });
+
+  it('looks each entry up before adding it, earlier ones of the call included', () => {
+    const { index, vectors } = filled(200);
+    const fresh = randomVectors(30, DIM, 41).map((vector, i) => ({
+      id: 1000 + i,
+      vector,
+    }));
+
+    const found = index.lookupAndAdd(fresh, 5);
+
+    const seen = new Map(vectors);
+    fresh.forEach((entry, i) => {
+      const want = bruteForce(entry.vector, seen, 5);
+      expect(found[i]?.map((h) => h.id)).toEqual(want.map((h) => h.id));
+      seen.set(entry.id, entry.vector);
+    });
+    expect(index.size).toBe(230);
+    expect(index.has(1029)).toBe(true);
+  });
+
+  it('leaves an entry out of its own lookup when it replaces itself', () => {
+    const { index, vectors } = filled(50);
+    const vector = vectors.get(9) as Float32Array;
+
+    const [hits] = index.lookupAndAdd([{ id: 9, vector }], 3);
+
+    expect(hits?.map((h) => h.id)).not.toContain(9);
+    expect(hits).toHaveLength(3);
+  });
+
+  it('refuses a bad entry in a lookup before adding any', () => {
+    const { index } = filled(10);
+    const [good] = randomVectors(1, DIM, 5) as [Float32Array];
+
+    const err = thrown(() =>
+      index.lookupAndAdd(
+        [
+          { id: 100, vector: good },
+          { id: 101, vector: new Float32Array(DIM).fill(NaN) },
+        ],
+        2,
+      ),
+    );
+
+    expect(err).toMatchObject({ code: 'bad_input' });
+    expect(index.has(100)).toBe(false);
+  });
+
+  it('lists live and deleted labels in order', () => {
+    const { index } = filled(6);
+    index.remove(4);
+    index.remove(2);
+
+    expect(index.labels()).toEqual({ live: [1, 3, 5, 6], deleted: [2, 4] });
+  });
 });

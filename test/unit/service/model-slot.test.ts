@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
 import type { SentenceEncoder } from '../../../src/encoder/types.js';
-import type { VectorIndex } from '../../../src/index/vector-index.js';
-import { ModelSlot } from '../../../src/service/serving-model.js';
+import {
+  ModelSlot,
+  type ServingIndex,
+} from '../../../src/service/serving-model.js';
 
 function encoder(version: string): SentenceEncoder & { disposed: number } {
   return {
@@ -19,7 +21,18 @@ function encoder(version: string): SentenceEncoder & { disposed: number } {
   };
 }
 
-const index = {} as VectorIndex;
+function fakeIndex(): ServingIndex & { closed: number } {
+  const fake = {
+    closed: 0,
+    close() {
+      fake.closed += 1;
+      return Promise.resolve();
+    },
+  };
+  return fake as unknown as ServingIndex & { closed: number };
+}
+
+const index = fakeIndex();
 
 describe('ModelSlot', () => {
   it('refuses use before a pair is put', async () => {
@@ -63,9 +76,30 @@ describe('ModelSlot', () => {
     const same = encoder('v1');
     slot.put({ encoder: same, index });
 
-    slot.put({ encoder: same, index: {} as VectorIndex });
+    slot.put({ encoder: same, index: fakeIndex() });
 
     expect(same.disposed).toBe(0);
+  });
+
+  it('closes a replaced index after its last lease, and keeps a reused one', async () => {
+    const slot = new ModelSlot();
+    const first = fakeIndex();
+    slot.put({ encoder: encoder('v1'), index: first });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const lease = slot.use(() => held);
+
+    const second = fakeIndex();
+    slot.put({ encoder: encoder('v2'), index: second });
+    expect(first.closed).toBe(0);
+    release();
+    await lease;
+    expect(first.closed).toBe(1);
+
+    slot.put({ encoder: encoder('v3'), index: second });
+    expect(second.closed).toBe(0);
+    slot.clear();
+    expect(second.closed).toBe(1);
   });
 
   it('disposes the serving encoder on clear, once', () => {
