@@ -249,7 +249,8 @@ function render(
       'Latency is measured by the client, request sent to response read. ' +
       'Errors count connection errors and non-2xx answers. The target ' +
       'is for one request at a time at the largest size; with 8 ' +
-      'connections requests wait their turn on the one server thread.',
+      'connections requests wait their turn on the request thread ' +
+      '(embedding) and the index thread (search).',
   );
 
   const startups = results.flatMap((r) =>

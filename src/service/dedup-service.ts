@@ -711,8 +711,9 @@ export class DedupService {
     const read = await readManifest(path.join(dir, MANIFEST_FILE));
     if (!read.ok) return null;
     const expected = { modelVersion: active.version, dim: read.manifest.dim };
-    const index = await this.loadSavedIndex(expected);
-    return { expected, index };
+    // A thread that fails here fails again in openIndex, which reports it.
+    const index = await this.loadSavedIndex(expected).catch(() => undefined);
+    return index === undefined ? null : { expected, index };
   }
 
   /** The saved index of `expected`, or null (logged) when unusable. */
