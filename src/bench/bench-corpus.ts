@@ -11,6 +11,7 @@ import { sharedDataDir } from '../config/paths.js';
 import { readPairs } from '../data/read-pairs.js';
 import { mulberry32, shuffleInPlace } from '../data/seeded-random.js';
 import { characterProblem } from '../text/text-characters.js';
+import { tokenize } from '../text/tokenize.js';
 
 /** Pair files whose texts make up the corpus, relative to shared/data. */
 export const TEXT_FILES = [
@@ -107,16 +108,45 @@ export function variantOf(text: string, random: () => number): string {
   return words.join(' ');
 }
 
+/** Tries per real text at a variant not yet in the corpus. */
+const VARIANT_TRIES = 4;
+
 /**
  * `n` texts: distinct real texts first, then as many variants of them
- * as are missing, cycling through the real texts.
+ * as are missing, cycling through the real texts. No two texts have the
+ * same tokens, so no two get the same vector; a real text that has run
+ * out of new variants is skipped.
  */
 export function corpusOf(real: readonly string[], n: number): Corpus {
-  const taken = real.slice(0, n);
+  const seen = new Set<string>();
+  const fresh = (text: string) => {
+    const key = tokenize(text).join(' ');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const taken = real.slice(0, n).filter(fresh);
   const random = mulberry32(7);
   const texts = [...taken];
+  let lastGain = 0;
   for (let i = 0; texts.length < n; i++) {
-    texts.push(variantOf(taken[i % taken.length] as string, random));
+    if (i - lastGain > taken.length) {
+      const count = (x: number) => x.toLocaleString('en-US');
+      throw new Error(
+        `${count(taken.length)} real texts give only ` +
+          `${count(texts.length)} distinct texts with their variants; ` +
+          `${count(n)} were asked for`,
+      );
+    }
+    const source = taken[i % taken.length] as string;
+    for (let t = 0; t < VARIANT_TRIES; t++) {
+      const variant = variantOf(source, random);
+      if (fresh(variant)) {
+        texts.push(variant);
+        lastGain = i;
+        break;
+      }
+    }
   }
   return { texts, real: taken.length, variants: n - taken.length };
 }
@@ -127,8 +157,9 @@ export function describeCorpus(corpus: Corpus): string {
   if (corpus.variants === 0) return `${real}.`;
   return (
     `${real} plus ${corpus.variants.toLocaleString('en-US')} variants ` +
-    'of them (one word dropped and two neighbouring words swapped), ' +
-    'since the data sets hold no more distinct texts.'
+    'of them (one word dropped and two neighbouring words swapped; no ' +
+    'two texts with the same tokens), since the data sets hold no more ' +
+    'distinct texts.'
   );
 }
 

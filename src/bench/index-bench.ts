@@ -19,7 +19,7 @@ import { outputSize } from '../encoder/lstm-network.js';
 import { readModel } from '../encoder/model-files.js';
 import { SiameseEncoder } from '../encoder/siamese-encoder.js';
 import { INDEX_FILE } from '../index/index-files.js';
-import { tuningFromConfig } from '../index/index-options.js';
+import { grownEf, tuningFromConfig } from '../index/index-options.js';
 import { VectorIndex } from '../index/vector-index.js';
 import {
   corpusOf,
@@ -29,9 +29,18 @@ import {
 } from './bench-corpus.js';
 import type { BenchOptions } from './bench-options.js';
 import type { BenchPart } from './bench-part.js';
-import { exactNearest, recallOf, type VectorRows } from './exact-search.js';
+import {
+  exactNearest,
+  recallOf,
+  type ExactHit,
+  type VectorRows,
+} from './exact-search.js';
 import { summarise } from './latency.js';
-import { renderIndexReport, type SizeResult } from './index-report.js';
+import {
+  renderIndexReport,
+  type EfResult,
+  type SizeResult,
+} from './index-report.js';
 import { stopwatch } from './timing.js';
 
 /** Neighbours per query; recall is measured at this k. */
@@ -47,6 +56,9 @@ const CHUNK = 1000;
 
 /** Untimed queries before each timed series. */
 const WARM_UP = 50;
+
+/** Fixed beam widths searched at every size, beside the configured one. */
+const SWEPT_EFS = [50, 100, 200, 300, 400];
 
 /** `count` random unit vectors of length `dim` (Gaussian, normalised). */
 function randomRows(count: number, dim: number, seed: number): VectorRows {
@@ -143,15 +155,15 @@ function build(rows: VectorRows, seconds: number) {
 /** Times every query at `ef` and measures its recall@K. */
 async function searchAt(
   dir: string,
-  ef: number,
+  tuning: { ef: number; growEf: boolean },
   data: SizeData,
-  exact: number[][],
-) {
+  exact: ExactHit[][],
+): Promise<EfResult> {
   const loading = stopwatch();
   const index = await VectorIndex.load(
     dir,
     { modelVersion: 'bench', dim: data.rows.dim },
-    { ef },
+    tuning,
   );
   if (!index) throw new Error(`the index saved in ${dir} did not load`);
   const loadSeconds = loading().wall;
@@ -167,12 +179,13 @@ async function searchAt(
     const hits = index.search(rowAt(queries, q), K);
     times.push(performance.now() - started);
     recall += recallOf(
-      hits.map((h) => h.id - 1),
+      hits.map((h) => ({ row: h.id - 1, d: h.energy * h.energy })),
       exact[q] ?? [],
     );
   }
   return {
-    ef,
+    ef: index.ef,
+    configured: tuning.growEf,
     recall: recall / queries.count,
     latency: summarise(times),
     loadSeconds,
@@ -208,14 +221,21 @@ async function measureSize(
     );
     const exactSeconds = exactTime().wall;
 
-    const efs = [...new Set([50, 100, config.HNSW_EF, 400])].sort(
-      (a, b) => a - b,
-    );
-    const searches = [];
-    for (const ef of efs) {
+    // Fixed beams, then the configured HNSW_EF as the service widens
+    // it for this size, unless that is one of them.
+    const searches: EfResult[] = [];
+    const configuredEf = grownEf(config.HNSW_EF, built.added);
+    for (const ef of SWEPT_EFS) {
       log(`index: ${size} vectors, ef ${ef}`);
-      searches.push(await searchAt(dir, ef, data, exact));
+      const growEf = ef === configuredEf && ef === config.HNSW_EF;
+      searches.push(await searchAt(dir, { ef, growEf }, data, exact));
     }
+    if (!searches.some((s) => s.configured)) {
+      log(`index: ${size} vectors, HNSW_EF ${config.HNSW_EF} grown`);
+      const tuning = { ef: config.HNSW_EF, growEf: true };
+      searches.push(await searchAt(dir, tuning, data, exact));
+    }
+    searches.sort((a, b) => a.ef - b.ef);
     return {
       size,
       built: built.added,

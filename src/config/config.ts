@@ -60,8 +60,11 @@ const schema = z.object({
    */
   HNSW_EF_CONSTRUCTION: int(100, 10, 2000),
   /**
-   * HNSW query-time beam width. Default 100: recall@10 0.996 on real
-   * sentence vectors, at about 0.4 ms a query.
+   * HNSW query-time beam width for an index of up to 100,000 entries,
+   * widened with the square root of the size past that (grownEf in
+   * src/index/index-options.ts). Default 100: recall@10 0.99 at 100,000
+   * sentence vectors of the shipped model, at under a millisecond a
+   * query (see BENCHMARKS.md).
    */
   HNSW_EF: int(100, 10, 2000),
   /** Rebuild the index when this share of its entries is deleted. */

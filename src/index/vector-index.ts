@@ -15,6 +15,7 @@ import {
   DEFAULT_RANDOM_SEED,
   DEFAULT_REBUILD_SHARE,
   DEFAULT_TUNING,
+  grownEf,
   type IndexTuning,
   type VectorIndexOptions,
 } from './index-options.js';
@@ -50,6 +51,10 @@ export class VectorIndex {
 
   private readonly hnsw: NativeIndex;
   private readonly logger: Logger;
+  private readonly baseEf: number;
+  private readonly growEf: boolean;
+  /** The ef last given to hnswlib; searches widen it as the graph grows. */
+  private appliedEf = 0;
   private readonly live = new Set<number>();
   private readonly deleted = new Set<number>();
   private saving: Promise<unknown> = Promise.resolve();
@@ -72,7 +77,18 @@ export class VectorIndex {
         randomSeed: options.randomSeed ?? DEFAULT_RANDOM_SEED,
       }),
     );
-    this.hnsw.setEf(options.ef ?? DEFAULT_TUNING.ef);
+    this.baseEf = options.ef ?? DEFAULT_TUNING.ef;
+    this.growEf = options.growEf ?? true;
+    this.applyEf();
+  }
+
+  /**
+   * The beam width hnswlib searches the graph with, as it stands now:
+   * the configured ef, widened for a large graph unless `growEf` is off.
+   */
+  get ef(): number {
+    this.applyEf();
+    return callNative('getEf', () => this.hnsw.getEf());
   }
 
   /** Live (searchable) entries. */
@@ -210,6 +226,7 @@ export class VectorIndex {
     // only wastes work.
     const wanted = Math.min(k + exclude.size, this.live.size);
     if (wanted === 0) return [];
+    this.applyEf();
 
     const found = callNative('search', () =>
       this.hnsw.searchKnn(query, wanted),
@@ -240,8 +257,8 @@ export class VectorIndex {
    * Loads the index saved in `dir` if it holds `expected`'s model version
    * and vector length and its graph file matches the manifest's checksum.
    * Returns null, logging why, when anything is missing, damaged or
-   * different; never throws. `tuning.ef` applies; m and efConstruction
-   * come from the file.
+   * different; never throws. `tuning.ef` and `tuning.growEf` apply; m
+   * and efConstruction come from the file.
    */
   static async load(
     dir: string,
@@ -265,8 +282,10 @@ export class VectorIndex {
         initialCapacity: 1,
       });
       await index.hnsw.readIndex(check.indexFile);
-      index.hnsw.setEf(tuning.ef ?? DEFAULT_TUNING.ef);
       index.adoptLabels(check.manifest);
+      // The graph just read starts with hnswlib's own ef.
+      index.appliedEf = 0;
+      index.applyEf();
       logger.info({ ...fields, count: index.size }, 'loaded saved index');
       return index;
     } catch (err) {
@@ -308,6 +327,18 @@ export class VectorIndex {
     const ms = Math.round(performance.now() - started);
     index.logger.info({ count: index.size, ms }, 'rebuilt index');
     return index;
+  }
+
+  /** Gives hnswlib the beam width for the graph's present size. */
+  private applyEf(): void {
+    const entries = this.live.size + this.deleted.size;
+    const ef = this.growEf ? grownEf(this.baseEf, entries) : this.baseEf;
+    if (ef === this.appliedEf) return;
+    callNative('setEf', () => this.hnsw.setEf(ef));
+    if (this.appliedEf !== 0) {
+      this.logger.debug({ from: this.appliedEf, to: ef }, 'widened search ef');
+    }
+    this.appliedEf = ef;
   }
 
   private known(id: number): boolean {
