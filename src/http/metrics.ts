@@ -25,7 +25,7 @@ export function createRegistry(): Registry {
 
 /**
  * Registers the service's gauges on `registry`: `dedup_index_items`,
- * `dedup_index_deleted`, `dedup_items{state}` and
+ * `dedup_index_deleted`, `dedup_index_search_ef`, `dedup_items{state}` and
  * `dedup_model_info{version}` (1 for the serving version).
  */
 export function registerServiceMetrics(
@@ -46,6 +46,15 @@ export function registerServiceMetrics(
     registers: [registry],
     collect() {
       this.set(service.status().indexDeleted);
+    },
+  });
+  new Gauge({
+    name: 'dedup_index_search_ef',
+    help: 'Beam width of index searches: HNSW_EF, widened past 100,000 entries',
+    registers: [registry],
+    collect() {
+      const ef = service.status().indexEf;
+      if (ef !== null) this.set(ef);
     },
   });
   new Gauge({

@@ -22,7 +22,11 @@ import type {
   IndexThreadData,
   ThreadError,
 } from './index-thread-protocol.js';
-import { DEFAULT_REBUILD_SHARE } from './index-options.js';
+import {
+  DEFAULT_REBUILD_SHARE,
+  DEFAULT_TUNING,
+  grownEf,
+} from './index-options.js';
 import type {
   IndexEntry,
   IndexManifest,
@@ -152,16 +156,20 @@ export class IndexThread {
   private readonly logger: Logger;
   private readonly live = new Set<number>();
   private readonly deleted = new Set<number>();
+  private readonly baseEf: number;
+  private readonly growEf: boolean;
 
   private constructor(
     channel: IndexChannel,
     expected: ExpectedIndex,
-    logger: Logger,
+    tuning: IndexTuning,
   ) {
     this.channel = channel;
     this.dim = expected.dim;
     this.modelVersion = expected.modelVersion;
-    this.logger = logger;
+    this.logger = tuning.logger ?? silentLogger();
+    this.baseEf = tuning.ef ?? DEFAULT_TUNING.ef;
+    this.growEf = tuning.growEf ?? true;
   }
 
   /**
@@ -172,7 +180,7 @@ export class IndexThread {
     checkIndexOptions(options);
     const { logger = silentLogger(), ...rest } = options;
     const channel = new IndexChannel(logger);
-    const index = new IndexThread(channel, options, logger);
+    const index = new IndexThread(channel, options, options);
     void index.changed(channel.call({ op: 'create', options: rest }), 'create');
     return index;
   }
@@ -199,7 +207,7 @@ export class IndexThread {
       await channel.close();
       return null;
     }
-    const index = new IndexThread(channel, expected, logger);
+    const index = new IndexThread(channel, expected, tuning);
     for (const id of labels.live) index.live.add(id);
     for (const id of labels.deleted) index.deleted.add(id);
     return index;
@@ -213,6 +221,15 @@ export class IndexThread {
   /** Entries deleted but still taking room in the graph. */
   get deletedCount(): number {
     return this.deleted.size;
+  }
+
+  /**
+   * The beam width searches of the graph as it stands use, as the
+   * thread's {@link VectorIndex.ef} sets it.
+   */
+  get ef(): number {
+    const entries = this.live.size + this.deleted.size;
+    return this.growEf ? grownEf(this.baseEf, entries) : this.baseEf;
   }
 
   /** True when `id` is live in the index. */

@@ -215,6 +215,7 @@ export class DedupService {
       margin: model?.encoder.margin ?? null,
       indexSize: model?.index.size ?? 0,
       indexDeleted: model?.index.deletedCount ?? 0,
+      indexEf: model?.index.ef ?? null,
       indexOrigin: this.origin,
     };
   }

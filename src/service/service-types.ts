@@ -155,6 +155,9 @@ export interface ServiceStatus {
   indexSize: number;
   /** Deleted entries still in the index graph. */
   indexDeleted: number;
+  /** Beam width of index searches (HNSW_EF, widened for a large graph),
+   * or null before start. */
+  indexEf: number | null;
   /** Whether the start-up index was loaded from disk or rebuilt. */
   indexOrigin: IndexOrigin | null;
 }

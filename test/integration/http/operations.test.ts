@@ -109,6 +109,7 @@ describe('operational endpoints', () => {
       /http_request_duration_seconds_count\{route="\/v1\/items\/:id",method="GET",status="404"\} 1/,
     );
     expect(text).toMatch(/^dedup_index_items 1$/m);
+    expect(text).toMatch(/^dedup_index_search_ef 100$/m);
     expect(text).toMatch(/^dedup_model_info\{version="test"\} 1$/m);
     expect(text).toMatch(/^dedup_items\{state="live"\} 1$/m);
     expect(text).toMatch(/^process_cpu_seconds_total /m);

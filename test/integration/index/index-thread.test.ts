@@ -5,6 +5,10 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { INDEX_FILE } from '../../../src/index/index-files.js';
+import {
+  DEFAULT_TUNING,
+  EF_GROWTH_FROM,
+} from '../../../src/index/index-options.js';
 import { IndexThread } from '../../../src/index/index-thread.js';
 import { VectorIndex } from '../../../src/index/vector-index.js';
 import { bruteForce, randomVectors } from '../../unit/index/random-vectors.js';
@@ -103,6 +107,28 @@ describe('IndexThread', () => {
     expect(thread.size).toBe(0);
     expect(await thread.search(good!.vector, 3)).toEqual([]);
     expect(() => IndexThread.create({ ...options, dim: 0 })).toThrow(/dim/);
+  });
+
+  it('reports the search ef its index uses, widened as the graph grows', async () => {
+    const small = track(IndexThread.create({ ...options, ef: 30 }));
+    expect(small.ef).toBe(30);
+
+    const grown = { dim: 2, modelVersion: 'm1', m: 4, efConstruction: 10 };
+    const count = EF_GROWTH_FROM + 5000;
+    const stored = randomVectors(count, 2, 4).map((vector, i) => ({
+      id: i + 1,
+      vector,
+    }));
+    const thread = track(IndexThread.create(grown));
+    const local = new VectorIndex(grown);
+    expect(thread.ef).toBe(local.ef);
+    void thread.addMany(stored);
+    local.addMany(stored);
+    thread.remove(7);
+    local.remove(7);
+    expect(thread.ef).toBeGreaterThan(DEFAULT_TUNING.ef);
+    expect(thread.ef).toBe(local.ef);
+    await thread.flush();
   });
 
   it('saves and loads through the thread, logging through the parent', async () => {
