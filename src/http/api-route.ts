@@ -13,7 +13,7 @@ import type { z } from 'zod';
 
 import type { Access } from '../access/roles.js';
 
-import { parseRequestPart, refuseBody } from './validation.js';
+import { parseRequestPart, refuseBody, refuseQuery } from './validation.js';
 
 /** HTTP methods a route may use. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -71,8 +71,16 @@ export interface ApiRoute<
   access?: Access;
   /** Schema of the JSON body. */
   body?: B;
-  /** Schema of the query string (an object of strings). */
+  /**
+   * Schema of the query string (an object of strings). Without one the
+   * route refuses any query parameter, unless `anyQuery` is set.
+   */
   query?: Q;
+  /**
+   * True for routes that probes and browsers call (health, metrics,
+   * docs), which ignore a query string rather than refuse it.
+   */
+  anyQuery?: boolean;
   /** Schema of the path parameters. */
   params?: P;
   /** Documented responses by status. */
@@ -117,6 +125,7 @@ export function routerFrom(
     const guards = guard ? [guard(route)] : [];
     router[route.method](route.path, named, ...guards, async (req, res) => {
       if (!route.body) refuseBody(req.body);
+      if (!route.query && !route.anyQuery) refuseQuery(req.query);
       const input = {
         body: route.body && parseRequestPart(route.body, req.body, 'body'),
         query: route.query && parseRequestPart(route.query, req.query, 'query'),

@@ -117,6 +117,24 @@ export function requireUtf8(
 }
 
 /**
+ * For routes that take no query parameters: refuses any, so that one
+ * sent by mistake (a `k` on a route that has none) is reported rather
+ * than ignored.
+ */
+export function refuseQuery(query: unknown): void {
+  const keys =
+    typeof query === 'object' && query !== null ? Object.keys(query) : [];
+  if (keys.length === 0) return;
+  throw new AppError(
+    ErrorCode.BadInput,
+    `this route takes no query parameters (got ${keys.join(', ')})`,
+    {
+      errors: keys.map((field) => ({ field, message: 'unknown field' })),
+    },
+  );
+}
+
+/**
  * For routes that take no body: refuses anything but none or `{}`, so
  * that a field sent by mistake is reported rather than ignored.
  */

@@ -28,6 +28,7 @@ export function opsRoutes(
       method: 'get',
       path: '/healthz',
       tag: 'operations',
+      anyQuery: true,
       summary: 'Liveness: the process is up',
       responses: {
         200: {
@@ -42,6 +43,7 @@ export function opsRoutes(
       method: 'get',
       path: '/readyz',
       tag: 'operations',
+      anyQuery: true,
       summary: 'Readiness: the model and index are loaded',
       responses: {
         200: {
@@ -76,6 +78,7 @@ export function opsRoutes(
       method: 'get',
       path: '/metrics',
       tag: 'operations',
+      anyQuery: true,
       summary: 'Prometheus metrics',
       responses: {
         200: {
@@ -95,6 +98,7 @@ export function opsRoutes(
       method: 'get',
       path: '/openapi.json',
       tag: 'operations',
+      anyQuery: true,
       summary: 'This API as an OpenAPI 3.1 document',
       responses: {
         200: { description: 'The document', schema: z.looseObject({}) },
@@ -106,6 +110,7 @@ export function opsRoutes(
       method: 'get',
       path: '/docs',
       tag: 'operations',
+      anyQuery: true,
       summary: 'The routes of openapi.json as an HTML page',
       responses: {
         200: {

@@ -321,6 +321,25 @@ const CASES: Case[] = [
     code: 'bad_input',
     field,
   })),
+  // Routes without query parameters refuse them too.
+  {
+    name: 'a query parameter on a route that takes none',
+    method: 'GET',
+    path: '/v1/items/1?k=5',
+    status: 400,
+    code: 'bad_input',
+    field: 'k',
+    detail: /takes no query parameters \(got k\)/,
+  },
+  {
+    name: 'a query parameter on a POST route',
+    method: 'POST',
+    path: '/v1/search?k=3',
+    body: { text: 'hello' },
+    status: 400,
+    code: 'bad_input',
+    field: 'k',
+  },
   {
     name: 'offset and after together',
     method: 'GET',

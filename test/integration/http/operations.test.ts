@@ -71,6 +71,8 @@ describe('operational endpoints', () => {
     expect((await server.request('GET', '/healthz')).body).toEqual({
       status: 'ok',
     });
+    // Probes may add a query string; it is ignored, not refused.
+    expect((await server.request('GET', '/healthz?probe=1')).status).toBe(200);
     const problem = server.schemas.problem;
     const early = await server.call(problem, 'GET', '/readyz');
     expect(early.status).toBe(503);
