@@ -234,8 +234,8 @@ function render(input: {
     `${fixed(options.rampSeconds, 0)} s per step. Chosen: the fewest ` +
       `connections (${chosen}) whose rate is within ` +
       `${Math.round(HOLD_SHARE * 100)} % of the best error-free rate; ` +
-      'more connections only queue requests on the one server thread ' +
-      'and lengthen latency.',
+      'more connections only queue requests on the request thread and ' +
+      'the index thread and lengthen latency.',
   );
 
   out.push(`### ${fixed(load.seconds, 0)} s at ${chosen} connections`);

@@ -5,6 +5,8 @@
  * another model version serves, stored energies are recomputed from the
  * item vectors that version stored, so no text is embedded again.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import type { Database } from 'better-sqlite3';
 
 import { energy } from '../encoder/types.js';
@@ -55,6 +57,7 @@ export class CandidateFeed {
   private readonly logger: Logger;
   private readonly items: ItemStore;
   private sweeping: Promise<number> | null = null;
+  private rescoring: Promise<number> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private unsubscribe: (() => void) | undefined;
@@ -100,6 +103,7 @@ export class CandidateFeed {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.sweeping?.catch(() => undefined);
+    await this.rescoring?.catch(() => undefined);
   }
 
   /**
@@ -168,10 +172,24 @@ export class CandidateFeed {
    * lack vectors (deleted ones: every live item is embedded before a
    * version serves) keep their old score and stay out of the pool. Each
    * candidate is looked at once while `version` serves, so the ones that
-   * cannot be rescored cost nothing on later calls. Returns how many
-   * were rescored.
+   * cannot be rescored cost nothing on later calls. Yields to the event
+   * loop between chunks. Resolves to how many were rescored.
    */
-  rescore(version: string): number {
+  rescore(version: string): Promise<number> {
+    // One run at a time; a caller arriving meanwhile shares it, and one
+    // for a newer version waits for it first.
+    const previous = this.rescoring?.catch(() => 0) ?? Promise.resolve(0);
+    const run = previous.then(() => this.rescoreNow(version));
+    this.rescoring = run;
+    void run
+      .finally(() => {
+        if (this.rescoring === run) this.rescoring = null;
+      })
+      .catch(() => undefined);
+    return run;
+  }
+
+  private async rescoreNow(version: string): Promise<number> {
     if (this.rescored.version !== version) {
       this.rescored = { version, after: new Map() };
     }
@@ -184,8 +202,11 @@ export class CandidateFeed {
         if (!last) break;
         after = last.id;
         rescored += this.rescoreChunk(version, stale);
+        this.rescored.after.set(other, after);
+        // A corpus's candidates take seconds to rescore; requests are
+        // served between chunks.
+        await nextTurn();
       }
-      this.rescored.after.set(other, after);
     }
     return rescored;
   }
@@ -263,7 +284,7 @@ export class CandidateFeed {
   private async backgroundStep(): Promise<boolean> {
     const model = this.source.model();
     if (!model || this.stopped) return false;
-    this.rescore(model.version);
+    await this.rescore(model.version);
     const swept = await this.sweep(SWEEP_CHUNK);
     return swept > 0 && this.hasUnswept(model.version);
   }

@@ -277,7 +277,7 @@ export class ReviewQueue {
 
   /** Rescores for a new model, and sweeps when the pool looks dry. */
   private async refill(reviewer: string, model: ModelFacts): Promise<void> {
-    this.feed.rescore(model.version);
+    await this.feed.rescore(model.version);
     let budget = SWEEP_BEFORE_EMPTY;
     while (budget > 0 && this.feed.hasUnswept(model.version)) {
       const open = this.candidates.pool({

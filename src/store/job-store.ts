@@ -166,7 +166,10 @@ export class JobStore {
     });
 
     const context = { action: `update job ${id}`, details: { 'job.id': id } };
-    withSqliteErrors(context, () => apply());
+    // It reads, then writes: taking the write lock first makes a writer
+    // on another connection (a training thread) wait its turn instead of
+    // invalidating the read (SQLITE_BUSY, which no timeout waits out).
+    withSqliteErrors(context, () => apply.immediate());
     return this.require(id);
   }
 

@@ -92,7 +92,9 @@ export class PairStore {
         }
       }),
     );
-    return withSqliteErrors({ action: 'add pairs' }, () => addAll());
+    // Reads (the items exist), then writes: the write lock comes first,
+    // as in JobStore.update.
+    return withSqliteErrors({ action: 'add pairs' }, () => addAll.immediate());
   }
 
   /** The pair with `id`, or undefined. */

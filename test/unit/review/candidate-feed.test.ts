@@ -120,7 +120,7 @@ describe('CandidateFeed', () => {
     expect(pairs).toContainEqual([a, b]);
   });
 
-  it('rescores candidates of every other version from stored vectors', () => {
+  it('rescores candidates of every other version from stored vectors', async () => {
     const feed = feedOver(recordingSource(nextItem).source);
     // Item i sits at (i, 0) under v1: the energy of a pair is |i - j|.
     fixture.items.saveVectors(
@@ -145,7 +145,7 @@ describe('CandidateFeed', () => {
       'a-older',
       'v0',
     ]);
-    expect(feed.rescore(MODEL.version)).toBe(3);
+    expect(await feed.rescore(MODEL.version)).toBe(3);
     expect(fixture.candidates.otherVersions(MODEL.version)).toEqual([]);
     const energies = fixture.db
       .prepare<[], { a: number; b: number; energy: number; v: string }>(
@@ -159,10 +159,10 @@ describe('CandidateFeed', () => {
       { a: ids[2], b: ids[5], energy: 3, v: MODEL.version },
       { a: ids[1], b: ids[2], energy: 0.9, v: MODEL.version },
     ]);
-    expect(feed.rescore(MODEL.version)).toBe(0);
+    expect(await feed.rescore(MODEL.version)).toBe(0);
   });
 
-  it('looks at a candidate it cannot rescore once, and at new ones later', () => {
+  it('looks at a candidate it cannot rescore once, and at new ones later', async () => {
     const feed = feedOver(recordingSource(nextItem).source);
     // Only the first four items have vectors under v1.
     fixture.items.saveVectors(
@@ -181,16 +181,50 @@ describe('CandidateFeed', () => {
     fixture.candidates.addMany([pair(0, 5), pair(1, 2)]);
     const scoredBy = vi.spyOn(fixture.candidates, 'scoredBy');
 
-    expect(feed.rescore(MODEL.version)).toBe(1);
+    expect(await feed.rescore(MODEL.version)).toBe(1);
     const firstPass = scoredBy.mock.calls.length;
     // The pair with item 5, which has no vector, is not read again.
-    expect(feed.rescore(MODEL.version)).toBe(0);
+    expect(await feed.rescore(MODEL.version)).toBe(0);
     expect(scoredBy.mock.calls.slice(firstPass).map((c) => c[1])).not.toContain(
       0,
     );
     // A stale candidate stored later is rescored on the next call.
     fixture.candidates.addMany([pair(2, 3)]);
-    expect(feed.rescore(MODEL.version)).toBe(1);
+    expect(await feed.rescore(MODEL.version)).toBe(1);
     expect(fixture.candidates.otherVersions(MODEL.version)).toEqual(['v0']);
+  });
+
+  it('rescores a large pool in chunks, serving other work between them', async () => {
+    const feed = feedOver(recordingSource(nextItem).source);
+    const more = fixture.items.insertMany(
+      Array.from({ length: 70 }, (_, i) => ({ text: `another question ${i}` })),
+    );
+    fixture.items.saveVectors(
+      MODEL.version,
+      more.map((itemId, i) => ({ itemId, vector: new Float32Array([i, 0]) })),
+    );
+    // 70 items give 2,415 pairs: three chunks of candidates.
+    const stale = more.flatMap((a, i) =>
+      more.slice(i + 1).map((b) => ({
+        a: { id: a, text: `another question ${a}` },
+        b: { id: b, text: `another question ${b}` },
+        energy: 0.9,
+        modelVersion: 'v0',
+        origin: 'neighbour' as const,
+      })),
+    );
+    fixture.candidates.addMany(stale);
+
+    const order: string[] = [];
+    setImmediate(() => order.push('other work'));
+    // A second call meanwhile waits for the first and finds nothing left.
+    const [first, second] = await Promise.all([
+      feed.rescore(MODEL.version).then((n) => (order.push('rescored'), n)),
+      feed.rescore(MODEL.version),
+    ]);
+
+    expect([first, second]).toEqual([2415, 0]);
+    expect(order).toEqual(['other work', 'rescored']);
+    expect(fixture.candidates.otherVersions(MODEL.version)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { JobStore } from '../../../src/store/job-store.js';
@@ -104,5 +105,31 @@ describe('JobStore', () => {
       third.id,
     ]);
     expect(jobs.list({ limit: 1 })).toHaveLength(1);
+  });
+
+  it('updates while another connection writes between its read and its write', () => {
+    const other = new BetterSqlite3(temp.file, { timeout: 0 });
+    const { id } = jobs.create('retrain');
+    const otherWrites: string[] = [];
+    // The update reads the job, then asks the clock for its timestamp,
+    // then writes: the other connection writes at that moment.
+    const meddling = new JobStore(temp.db, {
+      clock: () => {
+        try {
+          other.prepare("UPDATE jobs SET kind = 'other' WHERE id = ?").run(id);
+          otherWrites.push('written');
+        } catch (err) {
+          otherWrites.push((err as { code?: string }).code ?? String(err));
+        }
+        return new Date('2026-02-01T00:00:00.000Z');
+      },
+    });
+    try {
+      expect(meddling.update(id, { progress: 0.5 }).progress).toBe(0.5);
+      // It held the write lock, so the other writer was the one refused.
+      expect(otherWrites).toEqual(['SQLITE_BUSY']);
+    } finally {
+      other.close();
+    }
   });
 });
