@@ -102,7 +102,13 @@ export function apiSchemas(limits: ApiLimits) {
     })
     .refine(notBlank, 'must not be empty or only white space')
     .describe(`A question or sentence: not blank, at most ${maxChars} chars.`);
-  const itemId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+  // Worded as ids in paths are.
+  const idMessage = `must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`;
+  const itemId = z
+    .number({ error: idMessage })
+    .int({ error: idMessage })
+    .min(1, idMessage)
+    .max(Number.MAX_SAFE_INTEGER, idMessage);
   const metadata = z
     .record(z.string(), z.unknown())
     .refine(

@@ -26,6 +26,14 @@ interface BodyParserError {
 /** Translates any thrown value to an AppError. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isPathDecodeError(err)) {
+    // The router could not percent-decode a path parameter (`%ZZ`).
+    return new AppError(
+      ErrorCode.BadInput,
+      `the path holds a broken percent-escape: ${err.message}`,
+      { errors: [{ field: 'path', message: 'broken percent-escape' }] },
+    );
+  }
   if (isBodyParserError(err)) return fromBodyParser(err);
   return new AppError(ErrorCode.Internal, 'internal error', undefined, {
     cause: err,
@@ -65,6 +73,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   }
   sendProblem(res, appError, requestId);
 };
+
+function isPathDecodeError(err: unknown): err is URIError {
+  return err instanceof URIError && 'status' in err && err.status === 400;
+}
 
 function isBodyParserError(err: unknown): err is BodyParserError {
   if (!(err instanceof Error) || !('status' in err)) return false;

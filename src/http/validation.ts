@@ -38,6 +38,8 @@ export function parseRequestPart<S extends z.ZodType>(
     throw notAnObject(value);
   }
 
+  if (part === 'query') refuseRepeatedParameters(value);
+
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
 
@@ -46,6 +48,28 @@ export function parseRequestPart<S extends z.ZodType>(
   throw new AppError(ErrorCode.BadInput, `invalid ${part}: ${summary}`, {
     errors,
   });
+}
+
+/**
+ * The query parser makes a parameter given twice an array, which no
+ * query schema takes; this says what happened instead.
+ */
+function refuseRepeatedParameters(query: unknown): void {
+  if (typeof query !== 'object' || query === null) return;
+  const repeated = Object.entries(query).filter(([, v]) => Array.isArray(v));
+  if (repeated.length === 0) return;
+  const names = repeated.map(([key]) => key);
+  throw new AppError(
+    ErrorCode.BadInput,
+    `query parameters given more than once: ${names.join(', ')}; give ` +
+      'each once',
+    {
+      errors: names.map((field) => ({
+        field,
+        message: 'given more than once',
+      })),
+    },
+  );
 }
 
 /** `bad_input` for a JSON body that holds `value`, not an object. */

@@ -115,7 +115,7 @@ function checkedSide(
   if (!item || item.deletedAt !== null) {
     throw new AppError(
       ErrorCode.NotFound,
-      `${field}: item ${side.itemId} does not exist or was deleted`,
+      `${field}_id: item ${side.itemId} does not exist or was deleted`,
       { field: `${field}_id`, itemId: side.itemId },
     );
   }

@@ -266,6 +266,17 @@ const CASES: Case[] = [
     code: 'bad_input',
     field: 'label',
   },
+  ...[1.5, 0, 2 ** 53 + 2, '5'].map((id): Case => ({
+    name: `a pair with a_id ${JSON.stringify(id)}`,
+    method: 'POST',
+    path: '/v1/pairs',
+    body: { a_id: id, b: 'y', label: 1 },
+    status: 400,
+    code: 'bad_input',
+    field: 'a_id',
+    detail:
+      /^invalid body: a_id: must be a whole number from 1 to 9007199254740991$/,
+  })),
   {
     name: 'a pair naming an unknown item',
     method: 'POST',
@@ -274,6 +285,7 @@ const CASES: Case[] = [
     status: 404,
     code: 'not_found',
     field: 'a_id',
+    detail: /^a_id: item 999999 does not exist or was deleted$/,
   },
   {
     name: 'a pair of an item with itself',
@@ -341,12 +353,38 @@ const CASES: Case[] = [
     field: 'k',
   },
   {
+    name: 'a query parameter given twice',
+    method: 'GET',
+    path: '/v1/pairs?label=1&label=0',
+    status: 400,
+    code: 'bad_input',
+    field: 'label',
+    detail: /given more than once: label/,
+  },
+  {
     name: 'offset and after together',
     method: 'GET',
     path: '/v1/pairs?offset=1&after=1',
     status: 400,
     code: 'bad_input',
   },
+  // Path parameters that do not percent-decode.
+  ...[
+    'GET /v1/items/%ZZ',
+    'DELETE /v1/items/%E0',
+    'GET /v1/items/%E0%A4%A',
+  ].map((request): Case => {
+    const [method, path] = request.split(' ') as [string, string];
+    return {
+      name: `a broken percent-escape: ${request}`,
+      method,
+      path,
+      status: 400,
+      code: 'bad_input',
+      field: 'path',
+      detail: /broken percent-escape/,
+    };
+  }),
   // Routes.
   {
     name: 'an unknown route',
