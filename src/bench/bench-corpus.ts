@@ -156,8 +156,9 @@ export function describeCorpus(corpus: Corpus): string {
   const real = `${corpus.real.toLocaleString('en-US')} distinct real texts`;
   if (corpus.variants === 0) return `${real}.`;
   return (
-    `${real} plus ${corpus.variants.toLocaleString('en-US')} variants ` +
-    'of them (one word dropped and two neighbouring words swapped; no ' +
+    `${real} plus ${corpus.variants.toLocaleString('en-US')} ` +
+    `${corpus.variants === 1 ? 'variant' : 'variants'} of them ` +
+    '(one word dropped and two neighbouring words swapped; no ' +
     'two texts with the same tokens), since the data sets hold no more ' +
     'distinct texts.'
   );
