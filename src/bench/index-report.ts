@@ -177,8 +177,9 @@ export function renderIndexReport(input: IndexReportInput): string {
       `${results.map((r) => `${fixed(r.exactSeconds, 0)} s`).join(', ')} ` +
       'for all queries) that the index returned, averaged over the ' +
       'queries; a returned entry no farther than the 10th exact one ' +
-      'counts, so equally near entries stand for each other. Latency is one query on one thread, nothing else ' +
-      'running in the process. Bold: the beam the service uses at ' +
+      'counts, so equally near entries stand for each other. Latency ' +
+      'is one query on one thread, nothing else running in the ' +
+      'process. Bold: the beam the service uses at ' +
       `that size, HNSW_EF up to ${int(EF_GROWTH_FROM)} entries and ` +
       `HNSW_EF \u00d7 (entries / ${int(EF_GROWTH_FROM)})^` +
       `${EF_GROWTH_POWER} past that, rounded up.`,
