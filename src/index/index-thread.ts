@@ -22,11 +22,7 @@ import type {
   IndexThreadData,
   ThreadError,
 } from './index-thread-protocol.js';
-import {
-  DEFAULT_REBUILD_SHARE,
-  DEFAULT_TUNING,
-  grownEf,
-} from './index-options.js';
+import { IndexLabels } from './index-labels.js';
 import type {
   IndexEntry,
   IndexManifest,
@@ -154,10 +150,7 @@ export class IndexThread {
 
   private readonly channel: IndexChannel;
   private readonly logger: Logger;
-  private readonly live = new Set<number>();
-  private readonly deleted = new Set<number>();
-  private readonly baseEf: number;
-  private readonly growEf: boolean;
+  private readonly ids: IndexLabels;
 
   private constructor(
     channel: IndexChannel,
@@ -168,8 +161,7 @@ export class IndexThread {
     this.dim = expected.dim;
     this.modelVersion = expected.modelVersion;
     this.logger = tuning.logger ?? silentLogger();
-    this.baseEf = tuning.ef ?? DEFAULT_TUNING.ef;
-    this.growEf = tuning.growEf ?? true;
+    this.ids = new IndexLabels(tuning);
   }
 
   /**
@@ -208,19 +200,22 @@ export class IndexThread {
       return null;
     }
     const index = new IndexThread(channel, expected, tuning);
-    for (const id of labels.live) index.live.add(id);
-    for (const id of labels.deleted) index.deleted.add(id);
+    for (const id of labels.live) index.ids.markLive(id);
+    for (const id of labels.deleted) {
+      index.ids.markLive(id);
+      index.ids.markDeleted(id);
+    }
     return index;
   }
 
   /** Live (searchable) entries. */
   get size(): number {
-    return this.live.size;
+    return this.ids.live;
   }
 
   /** Entries deleted but still taking room in the graph. */
   get deletedCount(): number {
-    return this.deleted.size;
+    return this.ids.deleted;
   }
 
   /**
@@ -228,13 +223,12 @@ export class IndexThread {
    * thread's {@link VectorIndex.ef} sets it.
    */
   get ef(): number {
-    const entries = this.live.size + this.deleted.size;
-    return this.growEf ? grownEf(this.baseEf, entries) : this.baseEf;
+    return this.ids.ef;
   }
 
   /** True when `id` is live in the index. */
   has(id: number): boolean {
-    return this.live.has(id);
+    return this.ids.has(id);
   }
 
   /**
@@ -246,10 +240,9 @@ export class IndexThread {
     return this.channel.failure;
   }
 
-  /** As {@link VectorIndex.needsRebuild}. */
-  needsRebuild(share: number = DEFAULT_REBUILD_SHARE): boolean {
-    const total = this.live.size + this.deleted.size;
-    return total > 0 && this.deleted.size / total >= share;
+  /** As {@link IndexLabels.needsRebuild}. */
+  needsRebuild(share?: number): boolean {
+    return this.ids.needsRebuild(share);
   }
 
   /**
@@ -293,9 +286,7 @@ export class IndexThread {
   /** Hides `id` from searches. False when it was not live. */
   remove(id: number): boolean {
     checkLabel(id);
-    if (!this.live.has(id)) return false;
-    this.live.delete(id);
-    this.deleted.add(id);
+    if (!this.ids.markDeleted(id)) return false;
     void this.changed(this.channel.call({ op: 'remove', id }), 'delete');
     return true;
   }
@@ -309,7 +300,7 @@ export class IndexThread {
     checkK(k);
     checkMaxEnergy(options.maxEnergy);
     checkVector(vector, this.dim, 'query vector');
-    if (this.live.size === 0) return Promise.resolve([]);
+    if (this.ids.live === 0) return Promise.resolve([]);
     const query = Float32Array.from(vector);
     return this.channel.call({ op: 'search', vector: query, k, options }, [
       query.buffer,
@@ -318,7 +309,7 @@ export class IndexThread {
 
   /** The stored vector of live entry `id`, undefined when it has none. */
   async vectorOf(id: number): Promise<Float32Array | undefined> {
-    if (!this.live.has(id)) return undefined;
+    if (!this.ids.has(id)) return undefined;
     return (await this.channel.call({ op: 'vectorOf', id })) ?? undefined;
   }
 
@@ -350,10 +341,7 @@ export class IndexThread {
   }
 
   private markLive(ids: readonly number[]): void {
-    for (const id of ids) {
-      this.deleted.delete(id);
-      this.live.add(id);
-    }
+    for (const id of ids) this.ids.markLive(id);
   }
 
   /** Logs a failed change; the returned promise still rejects. */

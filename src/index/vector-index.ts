@@ -9,13 +9,12 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { callNative, HierarchicalNSW, type NativeIndex } from './hnswlib.js';
+import { IndexLabels } from './index-labels.js';
 import type { IndexManifest } from './index-manifest.js';
 import {
   DEFAULT_INITIAL_CAPACITY,
   DEFAULT_RANDOM_SEED,
-  DEFAULT_REBUILD_SHARE,
   DEFAULT_TUNING,
-  grownEf,
   type IndexTuning,
   type VectorIndexOptions,
 } from './index-options.js';
@@ -51,12 +50,9 @@ export class VectorIndex {
 
   private readonly hnsw: NativeIndex;
   private readonly logger: Logger;
-  private readonly baseEf: number;
-  private readonly growEf: boolean;
+  private readonly ids: IndexLabels;
   /** The ef last given to hnswlib; searches widen it as the graph grows. */
   private appliedEf = 0;
-  private readonly live = new Set<number>();
-  private readonly deleted = new Set<number>();
   private saving: Promise<unknown> = Promise.resolve();
 
   /** Creates an empty index. Throws `bad_input` for bad options. */
@@ -77,8 +73,7 @@ export class VectorIndex {
         randomSeed: options.randomSeed ?? DEFAULT_RANDOM_SEED,
       }),
     );
-    this.baseEf = options.ef ?? DEFAULT_TUNING.ef;
-    this.growEf = options.growEf ?? true;
+    this.ids = new IndexLabels(options);
     this.applyEf();
   }
 
@@ -93,12 +88,12 @@ export class VectorIndex {
 
   /** Live (searchable) entries. */
   get size(): number {
-    return this.live.size;
+    return this.ids.live;
   }
 
   /** Entries deleted but still taking room in the graph. */
   get deletedCount(): number {
-    return this.deleted.size;
+    return this.ids.deleted;
   }
 
   /** Slots allocated; grows by doubling. */
@@ -108,12 +103,12 @@ export class VectorIndex {
 
   /** True when `id` is live in the index. */
   has(id: number): boolean {
-    return this.live.has(id);
+    return this.ids.has(id);
   }
 
   /** The stored vector of live entry `id`, undefined when it has none. */
   vectorOf(id: number): Float32Array | undefined {
-    if (!this.live.has(id)) return undefined;
+    if (!this.ids.has(id)) return undefined;
     return Float32Array.from(
       callNative('getPoint', () => this.hnsw.getPoint(id)),
     );
@@ -130,21 +125,7 @@ export class VectorIndex {
    * before any is added: a bad id or vector throws `bad_input`.
    */
   addMany(entries: readonly IndexEntry[]): void {
-    const prepared = entries.map(({ id, vector }) => {
-      checkLabel(id);
-      return { id, values: nativeVector(vector, this.dim, `vector of ${id}`) };
-    });
-
-    const fresh = new Set(
-      prepared.map((e) => e.id).filter((id) => !this.known(id)),
-    );
-    this.ensureCapacity(fresh.size);
-
-    for (const { id, values } of prepared) {
-      callNative(`add ${id}`, () => this.hnsw.addPoint(values, id));
-      this.deleted.delete(id);
-      this.live.add(id);
-    }
+    for (const { id, values } of this.prepare(entries)) this.insert(id, values);
   }
 
   /**
@@ -155,46 +136,30 @@ export class VectorIndex {
    */
   lookupAndAdd(entries: readonly IndexEntry[], k: number): Neighbour[][] {
     checkK(k);
-    const prepared = entries.map(({ id, vector }) => {
-      checkLabel(id);
-      return { id, values: nativeVector(vector, this.dim, `vector of ${id}`) };
-    });
-    this.ensureCapacity(prepared.filter((e) => !this.known(e.id)).length);
-
-    return prepared.map(({ id, values }) => {
+    return this.prepare(entries).map(({ id, values }) => {
       const found = this.nearest(values, k, new Set([id]));
-      callNative(`add ${id}`, () => this.hnsw.addPoint(values, id));
-      this.deleted.delete(id);
-      this.live.add(id);
+      this.insert(id, values);
       return found;
     });
   }
 
   /** The ids of live and of deleted entries, each in ascending order. */
   labels(): { live: number[]; deleted: number[] } {
-    const sorted = (ids: Set<number>) => [...ids].sort((x, y) => x - y);
-    return { live: sorted(this.live), deleted: sorted(this.deleted) };
+    return this.ids.sorted();
   }
 
   /** Hides `id` from searches. False when it was not live. */
   remove(id: number): boolean {
     checkLabel(id);
-    if (!this.live.has(id)) return false;
+    if (!this.ids.has(id)) return false;
 
     callNative(`delete ${id}`, () => this.hnsw.markDelete(id));
-    this.live.delete(id);
-    this.deleted.add(id);
-    return true;
+    return this.ids.markDeleted(id);
   }
 
-  /**
-   * True when at least `share` (default INDEX_REBUILD_DELETED_SHARE, 0.2)
-   * of the graph's entries are deleted, so a rebuild would save memory
-   * and search time.
-   */
-  needsRebuild(share: number = DEFAULT_REBUILD_SHARE): boolean {
-    const total = this.live.size + this.deleted.size;
-    return total > 0 && this.deleted.size / total >= share;
+  /** As {@link IndexLabels.needsRebuild}. */
+  needsRebuild(share?: number): boolean {
+    return this.ids.needsRebuild(share);
   }
 
   /**
@@ -224,7 +189,7 @@ export class VectorIndex {
   ): Neighbour[] {
     // hnswlib refuses k above its capacity, and k above the live count
     // only wastes work.
-    const wanted = Math.min(k + exclude.size, this.live.size);
+    const wanted = Math.min(k + exclude.size, this.ids.live);
     if (wanted === 0) return [];
     this.applyEf();
 
@@ -331,8 +296,7 @@ export class VectorIndex {
 
   /** Gives hnswlib the beam width for the graph's present size. */
   private applyEf(): void {
-    const entries = this.live.size + this.deleted.size;
-    const ef = this.growEf ? grownEf(this.baseEf, entries) : this.baseEf;
+    const ef = this.ids.ef;
     if (ef === this.appliedEf) return;
     callNative('setEf', () => this.hnsw.setEf(ef));
     if (this.appliedEf !== 0) {
@@ -341,8 +305,25 @@ export class VectorIndex {
     this.appliedEf = ef;
   }
 
-  private known(id: number): boolean {
-    return this.live.has(id) || this.deleted.has(id);
+  /**
+   * Checks every entry (a bad id or vector throws `bad_input` before
+   * any is added) and makes room for the new ones.
+   */
+  private prepare(entries: readonly IndexEntry[]) {
+    const prepared = entries.map(({ id, vector }) => {
+      checkLabel(id);
+      return { id, values: nativeVector(vector, this.dim, `vector of ${id}`) };
+    });
+    const fresh = new Set(
+      prepared.map((e) => e.id).filter((id) => !this.ids.known(id)),
+    );
+    this.ensureCapacity(fresh.size);
+    return prepared;
+  }
+
+  private insert(id: number, values: number[]): void {
+    callNative(`add ${id}`, () => this.hnsw.addPoint(values, id));
+    this.ids.markLive(id);
   }
 
   /** Doubles the capacity, as often as needed, so `extra` new ids fit. */
@@ -363,8 +344,8 @@ export class VectorIndex {
       return {
         modelVersion: this.modelVersion,
         dim: this.dim,
-        count: this.live.size,
-        deletedIds: [...this.deleted].sort((x, y) => x - y),
+        count: this.ids.live,
+        deletedIds: this.ids.sorted().deleted,
       };
     });
     this.logger.info({ dir, count: manifest.count }, 'saved index');
@@ -384,8 +365,11 @@ export class VectorIndex {
           `${manifest.count} live and ${deleted.size} deleted`,
       );
     }
-    for (const id of ids) (deleted.has(id) ? this.deleted : this.live).add(id);
-    if (this.deleted.size !== deleted.size) {
+    for (const id of ids) {
+      this.ids.markLive(id);
+      if (deleted.has(id)) this.ids.markDeleted(id);
+    }
+    if (this.ids.deleted !== deleted.size) {
       throw new AppError(
         ErrorCode.IndexCorrupt,
         'the manifest lists deleted ids that the index file lacks',
