@@ -698,7 +698,6 @@ export class DedupService {
     };
   }
 
-  /** The saved index if usable, reconciled; else one rebuilt. */
   /**
    * Starts loading the saved index of the store's active version, when
    * there is one, so that it loads while the encoder does. The vector
@@ -727,6 +726,10 @@ export class DedupService {
     );
   }
 
+  /**
+   * The saved index if usable (the early one when it fits `encoder`),
+   * reconciled; else one rebuilt.
+   */
   private async openIndex(
     encoder: SentenceEncoder,
     log: Logger,
