@@ -34,7 +34,7 @@ describe('siamese-dedup serve', () => {
     removeDir(modelDir);
   });
 
-  it('serves on an ephemeral port and stops gracefully on SIGTERM', async () => {
+  it('serves on an ephemeral port and stops gracefully on SIGTERM, sent twice', async () => {
     const serve = startCommand(['serve'], {
       DATA_DIR: dataDir,
       MODEL_DIR: modelDir,
@@ -57,12 +57,18 @@ describe('siamese-dedup serve', () => {
     });
     await sleep(30);
     serve.child.kill('SIGTERM');
+    // A second signal, as npm forwards one after a terminal's Ctrl-C,
+    // does not cut the shutdown short.
+    await sleep(20);
+    serve.child.kill('SIGTERM');
 
     const reply = await inFlight;
     expect(reply.status).toBe(201);
     const finished = await serve.finished;
     expect(finished.code).toBe(0);
     expect(finished.stdout).toContain('"shutting down"');
+    expect(finished.stdout).toContain('"already shutting down');
+    expect(finished.stdout).toContain('"stopped"');
 
     // The index was saved with every item before SQLite closed.
     const manifest = JSON.parse(
