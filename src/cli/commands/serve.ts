@@ -21,9 +21,10 @@ import { loadConfig } from '../../config/config.js';
 import { AccessControl } from '../../http/access-control.js';
 import { createApp } from '../../http/create-app.js';
 import { listen } from '../../http/http-server.js';
-import { createLogger, type Logger } from '../../logging/logger.js';
+import { createLogger } from '../../logging/logger.js';
 import { databasePath } from '../../service/data-files.js';
 import { openDedupService } from '../../service/open-service.js';
+import { stopSignal } from '../stop-signal.js';
 import { openDatabase } from '../../store/open-database.js';
 import { portNumber } from '../option-parsers.js';
 import { ServeParts } from '../serve-parts.js';
@@ -70,7 +71,7 @@ export function serveCommand(program: Command): void {
       const running = await listen(app, host, port);
       logger.info({ url: running.url }, 'listening');
 
-      const signal = firstSignal(['SIGTERM', 'SIGINT'], logger);
+      const signal = stopSignal(logger);
       const starting = service.start();
       try {
         const started = await Promise.race([
@@ -93,32 +94,4 @@ export function serveCommand(program: Command): void {
         logger.info('stopped');
       }
     });
-}
-
-/**
- * Resolves with the first of `signals` the process receives. Later ones
- * are logged and ignored, so that shutdown finishes (it is bounded by
- * SHUTDOWN_GRACE_SECONDS): a terminal's Ctrl-C reaches both npm and
- * this process, and npm then forwards it a second time.
- */
-function firstSignal(
-  signals: NodeJS.Signals[],
-  logger: Logger,
-): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let first: NodeJS.Signals | undefined;
-    for (const name of signals) {
-      process.on(name, () => {
-        if (first === undefined) {
-          first = name;
-          resolve(name);
-          return;
-        }
-        logger.warn(
-          { signal: name },
-          'already shutting down; SIGKILL stops the process at once',
-        );
-      });
-    }
-  });
 }

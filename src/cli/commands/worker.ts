@@ -21,6 +21,7 @@ import { databasePath, prepareDataDir } from '../../service/data-files.js';
 import { JobStore } from '../../store/job-store.js';
 import { openDatabase } from '../../store/open-database.js';
 import { PairStore } from '../../store/pair-store.js';
+import { stopSignal } from '../stop-signal.js';
 
 interface WorkerFlags {
   check?: boolean;
@@ -84,7 +85,7 @@ async function runWorker(config: Config, logger: Logger): Promise<void> {
   );
   await worker.checkRedis();
 
-  const signal = await firstSignal(['SIGTERM', 'SIGINT']);
+  const signal = await stopSignal(logger);
   logger.info({ signal, 'job.id': worker.runningJob }, 'worker stopping');
   const clean = await worker.close();
   await queue.close();
@@ -102,11 +103,4 @@ function requireRedis(config: Config): string {
     'the worker needs REDIS_URL. Without Redis, `siamese-dedup serve` ' +
       'runs training itself (EMBEDDED_WORKER=true).',
   );
-}
-
-/** Resolves with the first of `signals` the process receives. */
-function firstSignal(signals: NodeJS.Signals[]): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    for (const name of signals) process.once(name, () => resolve(name));
-  });
 }

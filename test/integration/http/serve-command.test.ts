@@ -67,7 +67,7 @@ describe('siamese-dedup serve', () => {
     const finished = await serve.finished;
     expect(finished.code).toBe(0);
     expect(finished.stdout).toContain('"shutting down"');
-    expect(finished.stdout).toContain('"already shutting down');
+    expect(finished.stdout).toContain('"already stopping');
     expect(finished.stdout).toContain('"stopped"');
 
     // The index was saved with every item before SQLite closed.
